@@ -1,0 +1,3 @@
+module github.com/idgate/idgate
+
+go 1.26.8
