@@ -39,8 +39,13 @@ func ParseKenyaIDType(s string) (KenyaIDType, error) {
 }
 
 // ParseKenyaNumber parses a Kenyan ID number of type t, upper-casing
-// passport numbers. See the package doc for each type's format.
+// passport numbers. t is read as ParseKenyaIDType reads it. See the package
+// doc for each type's format.
 func ParseKenyaNumber(t KenyaIDType, s string) (string, error) {
+	t, err := ParseKenyaIDType(string(t))
+	if err != nil {
+		return "", err
+	}
 	switch t {
 	case KenyaNationalID:
 		return digitsOfLength(s, 6, 9, "national ID number")
@@ -48,11 +53,9 @@ func ParseKenyaNumber(t KenyaIDType, s string) (string, error) {
 		return digitsOfLength(s, 6, 9, "alien ID number")
 	case KenyaServiceID:
 		return digitsOfLength(s, 4, 10, "service ID number")
-	case KenyaPassport:
+	default: // KenyaPassport
 		return parseKenyaPassport(s)
 	}
-	_, err := ParseKenyaIDType(string(t))
-	return "", err
 }
 
 var errKenyaPassport = errors.New("passport number must be 1 or 2 letters followed by 6 to 8 digits")
