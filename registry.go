@@ -20,6 +20,10 @@ type Record struct {
 	BirthDate   string  `json:"birthDate,omitempty"` // YYYY-MM-DD
 	Gender      string  `json:"gender,omitempty"`    // "M" or "F"
 	Photo       []byte  `json:"photo,omitempty"`     // encoded JPEG/PNG/WebP
+	// PhotoOnly is set on a lookup answer when the registry could return
+	// only the photo (SecureCitizen 10088: NPR down, HANIS up); the other
+	// fields are then empty.
+	PhotoOnly bool `json:"photoOnly,omitempty"`
 
 	ZA      *ZACitizen `json:"za,omitempty"`
 	Refugee *ZARefugee `json:"refugee,omitempty"`

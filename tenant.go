@@ -3,8 +3,7 @@ package idgate
 import "time"
 
 // Tenant is a business that uses idgate. A subsidiary is a tenant with a
-// parent; it has its own credentials but shares the parent's wallet unless
-// it has its own.
+// parent; it has its own credentials and its own wallet.
 type Tenant struct {
 	ID        string // UUID
 	ParentID  string // "" for a top-level business

@@ -81,6 +81,10 @@ type VerificationRequest struct {
 	ClientRef      string      `json:"clientRef,omitempty"`
 	Subsidiary     string      `json:"subsidiary,omitempty"`
 	IdempotencyKey string      `json:"-"`
+	// Fingerprint is a SHA-256 over the request (selfie by its hash), set by
+	// the service, so a reused idempotency key with a different request is
+	// refused.
+	Fingerprint string `json:"fingerprint,omitempty"`
 	// Extra is dialect-owned data stored with the verification and given
 	// back unchanged (Youverify metadata, Laboremus card details).
 	Extra json.RawMessage `json:"extra,omitempty"`
