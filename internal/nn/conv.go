@@ -1,0 +1,191 @@
+package nn
+
+import "fmt"
+
+// Weights4D is a convolution filter in TensorFlow's HWIO layout
+// ([kh, kw, in, out]; for depthwise filters out is the channel multiplier).
+// Build it once with NewWeights4D and share it between goroutines.
+type Weights4D struct {
+	KH, KW, In, Out int
+	Data            []float32 // HWIO, len KH*KW*In*Out
+}
+
+// NewWeights4D wraps a 4-D HWIO tensor (its data is shared, not copied).
+func NewWeights4D(t *Tensor) (*Weights4D, error) {
+	if len(t.Shape) != 4 {
+		return nil, fmt.Errorf("conv filter: want shape [kh,kw,in,out], have %v", t.Shape)
+	}
+	if len(t.Data) != t.Len() {
+		return nil, fmt.Errorf("conv filter %v: %d values", t.Shape, len(t.Data))
+	}
+	return &Weights4D{KH: t.Shape[0], KW: t.Shape[1], In: t.Shape[2], Out: t.Shape[3], Data: t.Data}, nil
+}
+
+// convGeom is the geometry of one convolution or pooling window.
+type convGeom struct {
+	n, h, w, c int // input
+	oh, ow, oc int // output
+	kh, kw     int
+	stride     int
+	padT, padL int
+}
+
+func newConvGeom(x *Tensor, kh, kw, oc, stride int, pad Padding) convGeom {
+	n, h, w, c := x.Dims4()
+	if stride < 1 {
+		panic(fmt.Sprintf("nn: stride %d", stride))
+	}
+	oh, pt := OutputSize(h, kh, stride, pad)
+	ow, pl := OutputSize(w, kw, stride, pad)
+	return convGeom{n: n, h: h, w: w, c: c, oh: oh, ow: ow, oc: oc, kh: kh, kw: kw, stride: stride, padT: pt, padL: pl}
+}
+
+// Conv2D computes dst = act(conv(x, w) + bias) for NHWC x and an HWIO
+// filter, with TensorFlow's SAME or VALID padding and the same stride on
+// both axes. bias may be nil. dst must not alias x.
+func Conv2D(dst, x *Tensor, w *Weights4D, bias []float32, stride int, pad Padding, act Activation) {
+	g := newConvGeom(x, w.KH, w.KW, w.Out, stride, pad)
+	if g.c != w.In {
+		panic(fmt.Sprintf("nn: Conv2D input %v, filter in=%d", x.Shape, w.In))
+	}
+	if bias != nil && len(bias) != w.Out {
+		panic(fmt.Sprintf("nn: Conv2D bias %d for %d outputs", len(bias), w.Out))
+	}
+	dst.Resize(g.n, g.oh, g.ow, g.oc)
+	rows := g.n * g.oh * g.ow
+	parallelFor(rows, convRowBlock, task{run: conv2DRows, args: kernelArgs{x: x, y: dst, w: w, bias: bias, g: g, act: act}})
+}
+
+// convRowBlock is how many output pixels share one im2col buffer.
+const convRowBlock = 64
+
+func conv2DRows(t *task, lo, hi int, scratch *[]float32) {
+	a := &t.args
+	g, w := a.g, a.w
+	k := g.kh * g.kw * g.c
+	pointwise := g.kh == 1 && g.kw == 1 && g.stride == 1 && g.padT == 0 && g.padL == 0
+	for r0 := lo; r0 < hi; r0 += convRowBlock {
+		r1 := min(r0+convRowBlock, hi)
+		var lhs []float32
+		if pointwise {
+			lhs = a.x.Data[r0*k : r1*k]
+		} else {
+			lhs = grow(scratch, (r1-r0)*k)
+			im2col(lhs, a.x.Data, g, r0, r1)
+		}
+		sgemm(a.y.Data[r0*g.oc:r1*g.oc], lhs, w.Data, r1-r0, g.oc, k, a.bias, a.act)
+	}
+}
+
+// im2col writes the receptive fields of output pixels [r0, r1) (flat index
+// over n, oy, ox) as rows of kh*kw*c values, zeros where the window hangs
+// over the border.
+func im2col(dst, x []float32, g convGeom, r0, r1 int) {
+	k := g.kh * g.kw * g.c
+	for r := r0; r < r1; r++ {
+		ox := r % g.ow
+		oy := (r / g.ow) % g.oh
+		b := r / (g.ow * g.oh)
+		row := dst[(r-r0)*k : (r-r0+1)*k]
+		iy0 := oy*g.stride - g.padT
+		ix0 := ox*g.stride - g.padL
+		o := 0
+		for ky := 0; ky < g.kh; ky++ {
+			iy := iy0 + ky
+			if iy < 0 || iy >= g.h {
+				clear(row[o : o+g.kw*g.c])
+				o += g.kw * g.c
+				continue
+			}
+			base := (b*g.h + iy) * g.w
+			// contiguous run of valid columns
+			kx0 := max(0, -ix0)
+			kx1 := min(g.kw, g.w-ix0)
+			if kx0 > 0 {
+				clear(row[o : o+kx0*g.c])
+			}
+			if kx1 > kx0 {
+				copy(row[o+kx0*g.c:o+kx1*g.c], x[(base+ix0+kx0)*g.c:(base+ix0+kx1)*g.c])
+			}
+			if kx1 < g.kw {
+				clear(row[o+max(kx1, kx0)*g.c : o+g.kw*g.c])
+			}
+			o += g.kw * g.c
+		}
+	}
+}
+
+// DepthwiseConv2D computes dst = act(depthwise(x, w) + bias) for a
+// [kh, kw, c, 1] filter (channel multiplier 1). bias may be nil. dst must
+// not alias x.
+func DepthwiseConv2D(dst, x *Tensor, w *Weights4D, bias []float32, stride int, pad Padding, act Activation) {
+	g := newConvGeom(x, w.KH, w.KW, w.In, stride, pad)
+	if g.c != w.In || w.Out != 1 {
+		panic(fmt.Sprintf("nn: DepthwiseConv2D input %v, filter [%d,%d,%d,%d]", x.Shape, w.KH, w.KW, w.In, w.Out))
+	}
+	if bias != nil && len(bias) != g.c {
+		panic(fmt.Sprintf("nn: DepthwiseConv2D bias %d for %d channels", len(bias), g.c))
+	}
+	dst.Resize(g.n, g.oh, g.ow, g.c)
+	parallelFor(g.n*g.oh, 1, task{run: depthwiseRows, args: kernelArgs{x: x, y: dst, w: w, bias: bias, g: g, act: act}})
+}
+
+func depthwiseRows(t *task, lo, hi int, _ *[]float32) {
+	a := &t.args
+	g, wd := a.g, a.w.Data
+	c := g.c
+	x, y := a.x.Data, a.y.Data
+	for row := lo; row < hi; row++ {
+		b, oy := row/g.oh, row%g.oh
+		for ox := 0; ox < g.ow; ox++ {
+			out := y[((b*g.oh+oy)*g.ow+ox)*c : ((b*g.oh+oy)*g.ow+ox+1)*c]
+			clear(out)
+			for ky := 0; ky < g.kh; ky++ {
+				iy := oy*g.stride - g.padT + ky
+				if iy < 0 || iy >= g.h {
+					continue
+				}
+				for kx := 0; kx < g.kw; kx++ {
+					ix := ox*g.stride - g.padL + kx
+					if ix < 0 || ix >= g.w {
+						continue
+					}
+					in := x[((b*g.h+iy)*g.w+ix)*c : ((b*g.h+iy)*g.w+ix+1)*c]
+					f := wd[(ky*g.kw+kx)*c : (ky*g.kw+kx+1)*c]
+					for ch := range out {
+						out[ch] += in[ch] * f[ch]
+					}
+				}
+			}
+			finish(out, a.bias, a.act)
+		}
+	}
+}
+
+// finish adds bias (may be nil) and applies act in place.
+func finish(out, bias []float32, act Activation) {
+	if bias != nil {
+		bias = bias[:len(out)]
+		for i := range out {
+			out[i] += bias[i]
+		}
+	}
+	switch act {
+	case ActRelu:
+		for i, v := range out {
+			out[i] = max(v, 0)
+		}
+	case ActRelu6:
+		for i, v := range out {
+			out[i] = min(max(v, 0), 6)
+		}
+	}
+}
+
+// SeparableConv2D is tf.separableConv2d as face-api uses it: a depthwise
+// convolution (stride, pad) into tmp, then a 1×1 pointwise convolution plus
+// bias into dst. tmp is scratch owned by the caller.
+func SeparableConv2D(dst, tmp, x *Tensor, depthwise, pointwise *Weights4D, bias []float32, stride int, pad Padding, act Activation) {
+	DepthwiseConv2D(tmp, x, depthwise, nil, stride, pad, ActNone)
+	Conv2D(dst, tmp, pointwise, bias, 1, Valid, act)
+}

@@ -1,0 +1,105 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+)
+
+// ResizeBilinear resizes an NHWC tensor to h×w exactly like tfjs-cpu's
+// ResizeBilinear with alignCorners=false and halfPixelCenters=false: source
+// row r·(H/h) (float64), floor/ceil neighbours clamped to the image,
+// interpolation in float64, one rounding to float32. dst must not alias x.
+func ResizeBilinear(dst, x *Tensor, h, w int) {
+	n, sh, sw, c := x.Dims4()
+	dst.Resize(n, h, w, c)
+	rowRatio := float64(sh) / float64(h)
+	colRatio := float64(sw) / float64(w)
+	src := x.Data
+	o := 0
+	for b := 0; b < n; b++ {
+		base := b * sh * sw * c
+		for r := 0; r < h; r++ {
+			fr := rowRatio * float64(r)
+			r0 := max(0, int(math.Floor(fr)))
+			dr := fr - float64(r0)
+			r1 := min(sh-1, int(math.Ceil(fr)))
+			for col := 0; col < w; col++ {
+				fc := colRatio * float64(col)
+				c0 := max(0, int(math.Floor(fc)))
+				dc := fc - float64(c0)
+				c1 := min(sw-1, int(math.Ceil(fc)))
+				tl, tr := base+(r0*sw+c0)*c, base+(r0*sw+c1)*c
+				bl, br := base+(r1*sw+c0)*c, base+(r1*sw+c1)*c
+				for d := 0; d < c; d++ {
+					dst.Data[o] = float32(lerp(
+						lerp(float64(src[tl+d]), float64(src[tr+d]), dc),
+						lerp(float64(src[bl+d]), float64(src[br+d]), dc), dr))
+					o++
+				}
+			}
+		}
+	}
+}
+
+// lerp is a + (b-a)*t with the product rounded on its own: the explicit
+// conversion keeps the compiler from fusing it into an FMA, which would
+// change the last bit compared with JavaScript.
+func lerp(a, b, t float64) float64 {
+	return a + float64((b-a)*t)
+}
+
+// CropAndResize cuts the box [y1, x1, y2, x2] (normalised to the image, as
+// float32) out of batch item b of x and resizes it to h×w like tfjs-cpu's
+// CropAndResize (bilinear, align-corners sampling, extrapolation value
+// extrapolate for samples outside the image). dst is [1, h, w, c] and must
+// not alias x.
+func CropAndResize(dst, x *Tensor, b int, box [4]float32, h, w int, extrapolate float32) {
+	n, sh, sw, c := x.Dims4()
+	if b < 0 || b >= n {
+		panic(fmt.Sprintf("nn: CropAndResize batch %d of %d", b, n))
+	}
+	dst.Resize(1, h, w, c)
+	for i := range dst.Data {
+		dst.Data[i] = extrapolate
+	}
+	src := x.Data[b*sh*sw*c : (b+1)*sh*sw*c]
+	y1, x1, y2, x2 := float64(box[0]), float64(box[1]), float64(box[2]), float64(box[3])
+	hm, wm := float64(sh-1), float64(sw-1)
+	var hScale, wScale float64
+	if h > 1 {
+		hScale = (y2 - y1) * hm / float64(h-1)
+	}
+	if w > 1 {
+		wScale = (x2 - x1) * wm / float64(w-1)
+	}
+	for y := 0; y < h; y++ {
+		yIn := 0.5 * (y1 + y2) * hm
+		if h > 1 {
+			yIn = float64(y1*hm) + float64(float64(y)*hScale)
+		}
+		if yIn < 0 || yIn > hm {
+			continue
+		}
+		top, bot := math.Floor(yIn), math.Ceil(yIn)
+		yl := yIn - top
+		ti, bi := int(top), int(bot)
+		for xo := 0; xo < w; xo++ {
+			xIn := 0.5 * (x1 + x2) * wm
+			if w > 1 {
+				xIn = float64(x1*wm) + float64(float64(xo)*wScale)
+			}
+			if xIn < 0 || xIn > wm {
+				continue
+			}
+			left, right := math.Floor(xIn), math.Ceil(xIn)
+			xl := xIn - left
+			li, ri := int(left), int(right)
+			out := dst.Data[(y*w+xo)*c : (y*w+xo+1)*c]
+			for ch := range out {
+				tl, tr := float64(src[(ti*sw+li)*c+ch]), float64(src[(ti*sw+ri)*c+ch])
+				bl, br := float64(src[(bi*sw+li)*c+ch]), float64(src[(bi*sw+ri)*c+ch])
+				out[ch] = float32(lerp(lerp(tl, tr, xl), lerp(bl, br, xl), yl))
+			}
+		}
+	}
+}
