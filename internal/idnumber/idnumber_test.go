@@ -99,3 +99,16 @@ func FuzzValidate(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkValidate(b *testing.B) {
+	for _, c := range [][3]string{{"ZA", "", "8001014800080"}, {"NG", "vnin", "AB123456789012CD"}, {"KE", "passport", "AK0123456"}} {
+		b.Run(c[0]+"-"+c[1], func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if !Validate(c[0], c[1], c[2], testNow).Valid {
+					b.Fatal("sample rejected")
+				}
+			}
+		})
+	}
+}
