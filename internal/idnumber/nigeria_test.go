@@ -6,24 +6,18 @@ import (
 )
 
 func TestParseNigeriaNIN(t *testing.T) {
-	tests := []struct{ in, want, wantErr string }{
+	runStringCases(t, "ParseNigeriaNIN", ParseNigeriaNIN, []stringCase{
 		{in: "12345678901", want: "12345678901"},
 		{in: "\t00000000000 ", want: "00000000000"},
 		{in: "1234567890", wantErr: "NIN must be 11 digits"},
 		{in: "123456789012", wantErr: "NIN must be 11 digits"},
 		{in: "1234567890O", wantErr: "NIN must be 11 digits"},
 		{in: "+1234567890", wantErr: "NIN must be 11 digits"},
-	}
-	for _, tt := range tests {
-		got, err := ParseNigeriaNIN(tt.in)
-		if got != tt.want || errText(err) != tt.wantErr {
-			t.Errorf("ParseNigeriaNIN(%q) = %q, %q; want %q, %q", tt.in, got, errText(err), tt.want, tt.wantErr)
-		}
-	}
+	})
 }
 
 func TestParseVNIN(t *testing.T) {
-	tests := []struct{ in, want, wantErr string }{
+	runStringCases(t, "ParseVNIN", ParseVNIN, []stringCase{
 		{in: "AB123456789012CD", want: "AB123456789012CD"},
 		{in: " ab123456789012cd ", want: "AB123456789012CD"},
 		{in: "A123456789012345", want: "A123456789012345"},
@@ -32,13 +26,7 @@ func TestParseVNIN(t *testing.T) {
 		{in: "AB123456789012CDE", wantErr: "vNIN must be 16 letters or digits"},
 		{in: "AB12345678901-CD", wantErr: "vNIN must be 16 letters or digits"},
 		{in: "AB123456789012Cſ", wantErr: "vNIN must be 16 letters or digits"},
-	}
-	for _, tt := range tests {
-		got, err := ParseVNIN(tt.in)
-		if got != tt.want || errText(err) != tt.wantErr {
-			t.Errorf("ParseVNIN(%q) = %q, %q; want %q, %q", tt.in, got, errText(err), tt.want, tt.wantErr)
-		}
-	}
+	})
 }
 
 var (

@@ -6,9 +6,7 @@ import (
 )
 
 func TestParseNIISFileNumber(t *testing.T) {
-	tests := []struct {
-		in, want, wantErr string
-	}{
+	runStringCases(t, "ParseNIISFileNumber", ParseNIISFileNumber, []stringCase{
 		{in: "ABCDEF01345678", want: "ABCDEF01345678"},
 		{in: "CTRPTA000123456", want: "CTRPTA000123456"},
 		{in: " dbnNGA012345617 ", want: "DBNNGA012345617"},
@@ -23,13 +21,7 @@ func TestParseNIISFileNumber(t *testing.T) {
 		{in: "123456789", wantErr: errNIISFormat.Error()},
 		{in: "ÀBC123456", wantErr: errNIISFormat.Error()},
 		{in: "", wantErr: "ID number is empty"},
-	}
-	for _, tt := range tests {
-		got, err := ParseNIISFileNumber(tt.in)
-		if got != tt.want || errText(err) != tt.wantErr {
-			t.Errorf("ParseNIISFileNumber(%q) = %q, %q; want %q, %q", tt.in, got, errText(err), tt.want, tt.wantErr)
-		}
-	}
+	})
 	if want := "refugee file number must be at least 3 letters followed by at least 6 digits, 20 characters at most"; errNIISFormat.Error() != want {
 		t.Errorf("reason = %q, want %q", errNIISFormat, want)
 	}
@@ -46,6 +38,19 @@ func FuzzParseNIISFileNumber(f *testing.F) {
 			return len(n) <= 20 && niisPattern.MatchString(n)
 		})
 	})
+}
+
+type stringCase struct{ in, want, wantErr string }
+
+// runStringCases runs a table against a parser that returns the number.
+func runStringCases(t *testing.T, name string, parse func(string) (string, error), tests []stringCase) {
+	t.Helper()
+	for _, tt := range tests {
+		got, err := parse(tt.in)
+		if got != tt.want || errText(err) != tt.wantErr {
+			t.Errorf("%s(%q) = %q, %q; want %q, %q", name, tt.in, got, errText(err), tt.want, tt.wantErr)
+		}
+	}
 }
 
 // fuzzStringParser checks the properties every string-returning parser

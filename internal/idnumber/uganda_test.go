@@ -32,19 +32,13 @@ func TestParseUgandaNIN(t *testing.T) {
 }
 
 func TestParseUgandaCardNumber(t *testing.T) {
-	tests := []struct{ in, want, wantErr string }{
+	runStringCases(t, "ParseUgandaCardNumber", ParseUgandaCardNumber, []stringCase{
 		{in: "001234456", want: "001234456"},
 		{in: " 123456789", want: "123456789"},
 		{in: "12345678", wantErr: "card number must be 9 digits"},
 		{in: "1234567890", wantErr: "card number must be 9 digits"},
 		{in: "12345678A", wantErr: "card number must be 9 digits"},
-	}
-	for _, tt := range tests {
-		got, err := ParseUgandaCardNumber(tt.in)
-		if got != tt.want || errText(err) != tt.wantErr {
-			t.Errorf("ParseUgandaCardNumber(%q) = %q, %q; want %q, %q", tt.in, got, errText(err), tt.want, tt.wantErr)
-		}
-	}
+	})
 }
 
 func TestMask(t *testing.T) {
