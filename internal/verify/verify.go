@@ -8,7 +8,6 @@ package verify
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -99,7 +98,7 @@ func (s *Service) Verify(ctx context.Context, p *idgate.Principal, req idgate.Ve
 	}
 	now := s.now()
 	v := &idgate.Verification{
-		ID:           NewID(),
+		ID:           idgate.NewID(),
 		TenantID:     p.Tenant.ID,
 		CredentialID: p.Credential.ID,
 		Status:       idgate.StatusCompleted,
@@ -164,18 +163,6 @@ func (s *Service) Get(ctx context.Context, p *idgate.Principal, id string) (*idg
 func (s *Service) List(ctx context.Context, p *idgate.Principal, f idgate.VerificationFilter) ([]*idgate.Verification, string, error) {
 	f.TenantID = p.Tenant.ID
 	return s.Store.ListVerifications(ctx, f)
-}
-
-// NewID returns a random (version 4) UUID.
-func NewID() string {
-	var b [16]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		panic(fmt.Sprintf("crypto/rand: %v", err)) // never fails on supported platforms
-	}
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 }
 
 func sha256Hex(b []byte) string {
