@@ -22,22 +22,22 @@ func (op binaryOp) String() string {
 
 // Add computes dst = a + b with NumPy/TensorFlow broadcasting. dst may
 // alias a or b when it has the broadcast shape.
-func Add(dst, a, b *Tensor) { binary(dst, a, b, opAdd) }
+func Add(dst, a, b *Tensor) { binaryKernel(dst, a, b, opAdd) }
 
 // Sub computes dst = a - b with broadcasting.
-func Sub(dst, a, b *Tensor) { binary(dst, a, b, opSub) }
+func Sub(dst, a, b *Tensor) { binaryKernel(dst, a, b, opSub) }
 
 // Mul computes dst = a * b with broadcasting.
-func Mul(dst, a, b *Tensor) { binary(dst, a, b, opMul) }
+func Mul(dst, a, b *Tensor) { binaryKernel(dst, a, b, opMul) }
 
 // Div computes dst = a / b with broadcasting.
-func Div(dst, a, b *Tensor) { binary(dst, a, b, opDiv) }
+func Div(dst, a, b *Tensor) { binaryKernel(dst, a, b, opDiv) }
 
 // Max computes dst = max(a, b) element-wise with broadcasting.
-func Max(dst, a, b *Tensor) { binary(dst, a, b, opMax) }
+func Max(dst, a, b *Tensor) { binaryKernel(dst, a, b, opMax) }
 
 // Min computes dst = min(a, b) element-wise with broadcasting.
-func Min(dst, a, b *Tensor) { binary(dst, a, b, opMin) }
+func Min(dst, a, b *Tensor) { binaryKernel(dst, a, b, opMin) }
 
 // AddScalar computes dst = x + s; dst may alias x.
 func AddScalar(dst, x *Tensor, s float32) { scalarOp(dst, x, s, opAdd, false) }
@@ -152,7 +152,7 @@ func BroadcastShape(a, b []int) ([]int, error) {
 
 const maxRank = 8
 
-func binary(dst, a, b *Tensor, op binaryOp) {
+func binaryKernel(dst, a, b *Tensor, op binaryOp) {
 	switch {
 	case sameShape(a.Shape, b.Shape):
 		if dst != a && dst != b {
