@@ -47,7 +47,7 @@ func (s *Service) lookup(ctx context.Context, req *idgate.VerificationRequest) (
 		case err == nil:
 			return rec, &idgate.Result{Outcome: outcomeOf(rec), Cached: true, CacheDate: &at}, nil
 		case pol.Only && idgate.ErrorCode(err) == idgate.ENOTFOUND:
-			return nil, nil, idgate.Errorf(idgate.EUNAVAILABLE, "no cache record found")
+			return nil, nil, ErrNoCache
 		case idgate.ErrorCode(err) != idgate.ENOTFOUND:
 			return nil, nil, err
 		}
@@ -94,6 +94,10 @@ func (s *Service) cached(ctx context.Context, req *idgate.VerificationRequest) (
 	}
 	return rec, at, nil
 }
+
+// ErrNoCache answers a cache-only request for a number with no usable
+// cached record.
+var ErrNoCache = &idgate.Error{Code: idgate.EUNAVAILABLE, Message: "no cache record found"}
 
 // RegistryError is returned by a Source when the registry answered with an
 // error of its own (NIRA error codes); the verification then completes with
