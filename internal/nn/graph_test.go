@@ -1,0 +1,72 @@
+package nn
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/idgate/idgate/internal/face/models"
+)
+
+func TestLoadEmbeddedGraphs(t *testing.T) {
+	tests := []struct {
+		name  string
+		load  func() ([]byte, []byte)
+		input []int
+		want  [][]int
+	}{
+		{"blazeface", models.BlazeFace, []int{1, 256, 256, 3}, [][]int{{1, 384, 16}, {1, 512, 1}, {1, 384, 1}, {1, 512, 16}}},
+		{"antispoof", models.AntiSpoof, []int{1, 128, 128, 3}, [][]int{{1, 1}}},
+		{"liveness", models.Liveness, []int{1, 32, 32, 3}, [][]int{{1, 2}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			g, err := LoadGraphModel(tc.load())
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := g.NewSession()
+			x := NewTensor(tc.input...)
+			for i := range x.Data {
+				x.Data[i] = float32(i%7) / 7
+			}
+			outs, err := s.Run(x)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var shapes [][]int
+			for _, o := range outs {
+				shapes = append(shapes, o.Shape)
+			}
+			if !slices.EqualFunc(shapes, tc.want, slices.Equal[[]int]) {
+				t.Errorf("output shapes %v, want %v (names %v)", shapes, tc.want, g.OutputNames())
+			}
+			if _, err := s.Run(NewTensor(1, 7, 7, 3)); err == nil {
+				t.Error("wrong input shape accepted")
+			}
+		})
+	}
+}
+
+func TestUnsupportedOpNamed(t *testing.T) {
+	model := `{"format":"graph-model","modelTopology":{"node":[
+		{"name":"x","op":"Placeholder"},
+		{"name":"weird/node","op":"FancyOp","input":["x"]}]},"weightsManifest":[]}`
+	_, err := LoadGraphModel([]byte(model), nil)
+	if err == nil || !strings.Contains(err.Error(), "FancyOp") || !strings.Contains(err.Error(), "weird/node") {
+		t.Errorf("error %v should name the op and the node", err)
+	}
+}
+
+func FuzzLoadGraphModel(f *testing.F) {
+	f.Add(`{"format":"graph-model","modelTopology":{"node":[{"name":"x","op":"Placeholder"},{"name":"r","op":"Relu","input":["x"]}]},"weightsManifest":[]}`)
+	f.Add(`{"modelTopology":{"node":[{"name":"x","op":"Placeholder"},{"name":"c","op":"Const"},{"name":"a","op":"Add","input":["x","c"]}]},"weightsManifest":[{"weights":[{"name":"c","shape":[1],"dtype":"float32"}]}]}`)
+	f.Add(`{"modelTopology":{"node":[{"name":"a","op":"Relu","input":["b"]},{"name":"b","op":"Relu","input":["a"]}]}}`)
+	f.Fuzz(func(t *testing.T, model string) {
+		g, err := LoadGraphModel([]byte(model), []byte{0, 0, 128, 63})
+		if err != nil {
+			return
+		}
+		_, _ = g.NewSession().Run(NewTensor(1, 2, 2, 1))
+	})
+}
