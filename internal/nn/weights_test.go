@@ -1,10 +1,16 @@
 package nn
 
 import (
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
 	"math"
+	"os"
 	"strings"
 	"testing"
+
+	"github.com/idgate/idgate/internal/face/models"
 )
 
 func TestFloat16ToFloat32AllPatterns(t *testing.T) {
@@ -106,4 +112,40 @@ func FuzzLoadManifest(f *testing.F) {
 			t.Fatalf("%d values from %d bytes", total, len(bin))
 		}
 	})
+}
+
+// TestFaceAPIWeightsMatchTFJS compares the dequantised face-api weights with
+// the SHA-256 of the float32 values tfjs decodes (faceapi.js --dump-weights).
+func TestFaceAPIWeightsMatchTFJS(t *testing.T) {
+	raw, err := os.ReadFile("testdata/faceapi-weights-sha256.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want map[string]map[string]string
+	if err := json.Unmarshal(raw, &want); err != nil {
+		t.Fatal(err)
+	}
+	for net, load := range map[string]func() ([]byte, []byte){"recognition": models.FaceRecognition, "landmarks": models.FaceLandmark68} {
+		ws, err := LoadManifest(load())
+		if err != nil {
+			t.Fatalf("%s: %v", net, err)
+		}
+		if len(ws) != len(want[net]) {
+			t.Errorf("%s: %d tensors, want %d", net, len(ws), len(want[net]))
+		}
+		for name, sum := range want[net] {
+			w, ok := ws[name]
+			if !ok {
+				t.Errorf("%s: missing %s", net, name)
+				continue
+			}
+			buf := make([]byte, 0, 4*len(w.Data))
+			for _, v := range w.Data {
+				buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(v))
+			}
+			if got := sha256.Sum256(buf); hex.EncodeToString(got[:]) != sum {
+				t.Errorf("%s %s: values differ from tfjs", net, name)
+			}
+		}
+	}
 }
