@@ -1,0 +1,87 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/idgate/idgate"
+)
+
+// appendAudit chains e onto the log inside tx: it reads the chain head
+// (locking it on PostgreSQL, so every replica appends to one chain),
+// assigns Seq, PrevHash and Hash, and moves the head. A zero e.Time is set
+// to now.
+func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, e *idgate.AuditEntry) error {
+	if e == nil {
+		return nil
+	}
+	if e.Time.IsZero() {
+		e.Time = s.now()
+	}
+	e.Time = e.Time.UTC()
+	head := "SELECT seq, hash FROM audit_head WHERE id = 1"
+	if s.engine == EnginePostgres {
+		head += " FOR UPDATE"
+	}
+	var seq int64
+	var prev []byte
+	if err := tx.QueryRowContext(ctx, head).Scan(&seq, &prev); err != nil {
+		return dbError(err, "read audit head")
+	}
+	if prev == nil {
+		prev = []byte{} // SQLite reads the empty head hash as NULL
+	}
+	e.Seq = seq + 1
+	e.PrevHash = prev
+	e.Hash = e.ChainHash(prev)
+	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO audit_log
+		(seq, time, tenant_id, credential_id, actor, action, subject, reason, consent, outcome, amount, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		e.Seq, e.Time.UnixNano(), e.TenantID, e.CredentialID, e.Actor, e.Action, e.Subject, e.Reason,
+		e.Consent, e.Outcome, e.Amount, e.PrevHash, e.Hash); err != nil {
+		return dbError(err, "append audit entry")
+	}
+	if _, err := tx.ExecContext(ctx, s.q("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1"), e.Seq, e.Hash); err != nil {
+		return dbError(err, "move audit head")
+	}
+	return nil
+}
+
+// AppendAudit assigns Seq, PrevHash and Hash and stores the entry.
+func (s *Store) AppendAudit(ctx context.Context, e *idgate.AuditEntry) error {
+	if e == nil {
+		return idgate.Errorf(idgate.EINVALID, "audit entry is required")
+	}
+	return s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		return s.appendAudit(ctx, tx, e)
+	})
+}
+
+// maxAuditPage bounds one AuditEntries page.
+const maxAuditPage = 10000
+
+// AuditEntries returns up to limit entries with Seq > after, in order.
+func (s *Store) AuditEntries(ctx context.Context, after int64, limit int) ([]*idgate.AuditEntry, error) {
+	if limit <= 0 || limit > maxAuditPage {
+		limit = maxAuditPage
+	}
+	rows, err := s.read.QueryContext(ctx, s.q(`SELECT seq, time, tenant_id, credential_id, actor, action, subject,
+		reason, consent, outcome, amount, prev_hash, hash FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?`), after, limit)
+	if err != nil {
+		return nil, dbError(err, "list audit entries")
+	}
+	defer rows.Close()
+	var out []*idgate.AuditEntry
+	for rows.Next() {
+		var e idgate.AuditEntry
+		var t int64
+		if err := rows.Scan(&e.Seq, &t, &e.TenantID, &e.CredentialID, &e.Actor, &e.Action, &e.Subject,
+			&e.Reason, &e.Consent, &e.Outcome, &e.Amount, &e.PrevHash, &e.Hash); err != nil {
+			return nil, dbError(err, "scan audit entry")
+		}
+		e.Time = time.Unix(0, t).UTC()
+		out = append(out, &e)
+	}
+	return out, dbError(rows.Err(), "list audit entries")
+}

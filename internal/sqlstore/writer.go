@@ -1,0 +1,231 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+)
+
+// maxBatch bounds how many operations one group commit holds, so one
+// batch's latency stays short under a flood.
+const maxBatch = 256
+
+// writeOp is one write operation waiting for the writer.
+type writeOp struct {
+	ctx  context.Context
+	fn   func(ctx context.Context, tx *sql.Tx) error
+	done chan error
+	// alone marks an operation that runs outside the batch transaction
+	// with the writer paused (tx is nil), e.g. migrations.
+	alone bool
+}
+
+// writer runs every write operation on one goroutine and commits the
+// operations that queued up meanwhile in one transaction (group commit):
+// one commit, and with synchronous=FULL one fsync, for many operations.
+// Each operation runs under its own SAVEPOINT so that its failure rolls back
+// only its own changes; every caller waits for the commit's outcome.
+type writer struct {
+	db   *sql.DB
+	log  *slog.Logger
+	ops  chan *writeOp
+	quit chan struct{}
+	wg   sync.WaitGroup
+	once sync.Once
+	mu   sync.RWMutex // guards closed against sends racing close
+	shut bool
+}
+
+func newWriter(db *sql.DB, log *slog.Logger) *writer {
+	w := &writer{db: db, log: log, ops: make(chan *writeOp, maxBatch), quit: make(chan struct{})}
+	w.wg.Add(1)
+	go w.loop()
+	return w
+}
+
+var errClosed = errors.New("sqlstore: store is closed")
+
+var donePool = sync.Pool{New: func() any { return make(chan error, 1) }}
+
+// do runs fn in the writer's transaction and returns its error, or the
+// commit's.
+func (w *writer) do(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
+	return w.submit(ctx, &writeOp{ctx: ctx, fn: fn})
+}
+
+// exclusive runs fn on the writer goroutine between batches, with no
+// transaction open, so fn may use the writer's connection itself.
+func (w *writer) exclusive(ctx context.Context, fn func(ctx context.Context) error) error {
+	return w.submit(ctx, &writeOp{ctx: ctx, fn: func(ctx context.Context, _ *sql.Tx) error { return fn(ctx) }, alone: true})
+}
+
+func (w *writer) submit(ctx context.Context, op *writeOp) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	op.done = donePool.Get().(chan error)
+	w.mu.RLock()
+	if w.shut {
+		w.mu.RUnlock()
+		return errClosed
+	}
+	select {
+	case w.ops <- op:
+	case <-ctx.Done():
+		w.mu.RUnlock()
+		return ctx.Err()
+	}
+	w.mu.RUnlock()
+	// Once queued the operation always runs to a result: leaving early
+	// would let the caller believe it failed when it may commit.
+	err := <-op.done
+	donePool.Put(op.done)
+	return err
+}
+
+func (w *writer) close() {
+	w.once.Do(func() {
+		w.mu.Lock()
+		w.shut = true
+		w.mu.Unlock()
+		close(w.quit)
+		w.wg.Wait()
+	})
+}
+
+func (w *writer) loop() {
+	defer w.wg.Done()
+	batch := make([]*writeOp, 0, maxBatch)
+	for {
+		select {
+		case op := <-w.ops:
+			batch = append(batch[:0], op)
+		case <-w.quit:
+			// Finish what was queued before close.
+			for {
+				select {
+				case op := <-w.ops:
+					w.run([]*writeOp{op})
+				default:
+					return
+				}
+			}
+		}
+	drain:
+		for len(batch) < maxBatch {
+			select {
+			case op := <-w.ops:
+				batch = append(batch, op)
+			default:
+				break drain
+			}
+		}
+		w.run(batch)
+		clear(batch)
+	}
+}
+
+// run executes a batch in one transaction and reports each op's result.
+func (w *writer) run(batch []*writeOp) {
+	errs := make([]error, len(batch))
+	start := 0
+	for i, op := range batch {
+		if !op.alone {
+			continue
+		}
+		if i > start {
+			w.runTx(batch[start:i], errs[start:i])
+		}
+		if errs[i] = op.ctx.Err(); errs[i] == nil {
+			errs[i] = op.fn(op.ctx, nil)
+		}
+		start = i + 1
+	}
+	if start < len(batch) {
+		w.runTx(batch[start:], errs[start:])
+	}
+	for i, op := range batch {
+		op.done <- errs[i]
+	}
+}
+
+// failAll sets err on every op that has no error yet.
+func failAll(errs []error, err error) {
+	for i := range errs {
+		if errs[i] == nil {
+			errs[i] = err
+		}
+	}
+}
+
+func (w *writer) runTx(batch []*writeOp, errs []error) {
+	// The transaction must not die with one caller's context; callers that
+	// gave up before their turn are skipped below.
+	tx, err := w.db.BeginTx(context.Background(), nil)
+	if err != nil {
+		failAll(errs, fmt.Errorf("sqlstore: begin: %w", err))
+		return
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			w.log.Error("sqlstore: writer panic", "panic", fmt.Sprint(r))
+			_ = tx.Rollback()
+			failAll(errs, fmt.Errorf("sqlstore: writer panic: %v", r))
+		}
+	}()
+	single := len(batch) == 1
+	ok := 0
+	for i, op := range batch {
+		if err := op.ctx.Err(); err != nil {
+			errs[i] = err
+			continue
+		}
+		ctx := context.WithoutCancel(op.ctx)
+		if single {
+			errs[i] = op.fn(ctx, tx)
+		} else {
+			var fatal error
+			errs[i], fatal = savepoint(ctx, tx, op.fn)
+			if fatal != nil {
+				// The transaction is in an unknown state: fail the whole
+				// batch rather than commit half an operation.
+				_ = tx.Rollback()
+				failAll(errs, fatal)
+				return
+			}
+		}
+		if errs[i] == nil {
+			ok++
+		}
+	}
+	if ok == 0 {
+		if err := tx.Rollback(); err != nil {
+			w.log.Error("sqlstore: rollback", "err", err)
+		}
+		return
+	}
+	if err := tx.Commit(); err != nil {
+		failAll(errs, fmt.Errorf("sqlstore: commit: %w", err))
+	}
+}
+
+// savepoint runs fn under a savepoint and undoes its changes when it fails.
+// fatal reports a failure of the savepoint statements themselves.
+func savepoint(ctx context.Context, tx *sql.Tx, fn func(context.Context, *sql.Tx) error) (opErr, fatal error) {
+	if _, err := tx.ExecContext(ctx, "SAVEPOINT op"); err != nil {
+		return nil, fmt.Errorf("sqlstore: savepoint: %w", err)
+	}
+	opErr = fn(ctx, tx)
+	if opErr != nil {
+		if _, err := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT op"); err != nil {
+			return opErr, fmt.Errorf("sqlstore: rollback to savepoint: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, "RELEASE SAVEPOINT op"); err != nil {
+		return opErr, fmt.Errorf("sqlstore: release savepoint: %w", err)
+	}
+	return opErr, nil
+}
