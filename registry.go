@@ -179,3 +179,12 @@ type IdentityCache interface {
 	// Errors: ENOTFOUND.
 	CachedRecord(ctx context.Context, country Country, idType IDType, number string) (*Record, time.Time, error)
 }
+
+// RegistryHealth is one registry's health over the last hour, like a line
+// on a status page.
+type RegistryHealth struct {
+	Country     Country `json:"country"`
+	Available   bool    `json:"available"`
+	Lookups     int64   `json:"lookupsLastHour"`
+	SuccessRate float64 `json:"successRateLastHour"` // 0..1; 1 when there were no lookups
+}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/idgate/idgate"
 	"github.com/idgate/idgate/internal/auth"
 	"github.com/idgate/idgate/internal/httpx"
 )
@@ -36,7 +37,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) registryHealth(w http.ResponseWriter, r *http.Request) error {
-	var list []RegistryStatus
+	var list []idgate.RegistryHealth
 	if s.Registries != nil {
 		list = s.Registries.Health(r.Context())
 	}

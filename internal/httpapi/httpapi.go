@@ -37,15 +37,7 @@ type Server struct {
 
 // RegistryHealth reports the health of each registry source.
 type RegistryHealth interface {
-	Health(ctx context.Context) []RegistryStatus
-}
-
-// RegistryStatus is one registry's health, like a status page line.
-type RegistryStatus struct {
-	Country     idgate.Country `json:"country"`
-	Available   bool           `json:"available"`
-	Lookups     int64          `json:"lookupsLastHour"`
-	SuccessRate float64        `json:"successRateLastHour"` // 0..1; 1 when there were no lookups
+	Health(ctx context.Context) []idgate.RegistryHealth
 }
 
 // Handler returns the server's root handler.

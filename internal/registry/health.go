@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/idgate/idgate"
-	"github.com/idgate/idgate/internal/httpapi"
 )
 
 // Monitor wraps a Source and keeps per-country lookup counts in one-minute
@@ -84,9 +83,9 @@ func (m *Monitor) Available(ctx context.Context, c idgate.Country) bool {
 }
 
 // Health reports each country's registry over the last hour.
-func (m *Monitor) Health(ctx context.Context) []httpapi.RegistryStatus {
+func (m *Monitor) Health(ctx context.Context) []idgate.RegistryHealth {
 	minute := m.now().Unix() / 60
-	var out []httpapi.RegistryStatus
+	var out []idgate.RegistryHealth
 	for _, c := range []idgate.Country{idgate.SouthAfrica, idgate.Uganda, idgate.Nigeria, idgate.Kenya} {
 		var total, ok int64
 		m.mu.Lock()
@@ -103,7 +102,7 @@ func (m *Monitor) Health(ctx context.Context) []httpapi.RegistryStatus {
 		if total > 0 {
 			rate = float64(ok) / float64(total)
 		}
-		out = append(out, httpapi.RegistryStatus{Country: c, Available: m.Available(ctx, c), Lookups: total, SuccessRate: rate})
+		out = append(out, idgate.RegistryHealth{Country: c, Available: m.Available(ctx, c), Lookups: total, SuccessRate: rate})
 	}
 	return out
 }
