@@ -28,8 +28,8 @@ type oracleCrop struct {
 func (c oracleCrop) rect() image.Rectangle { return image.Rect(c.X, c.Y, c.X+c.Width, c.Y+c.Height) }
 
 type oracleFace struct {
-	DetectionBox struct{ X, Y, Width, Height float64 }
-	LandmarkCrop oracleCrop
+	DetectionBox   struct{ X, Y, Width, Height float64 }
+	LandmarkCrop   oracleCrop
 	LandmarkOutput []float64
 	Landmarks      [][2]float64
 	AlignDlib      struct {
