@@ -28,20 +28,35 @@ func typoScore(a, b []rune) int {
 }
 
 // editCost is the weighted optimal-string-alignment distance between a and b.
-// Three rolling rows on the stack keep it allocation-free.
+// Rolling rows on the stack keep it allocation-free.
 func editCost(a, b []rune) int {
 	var rows [3][maxCompareRunes + 1]int
+	var aIndel, bIndel [maxCompareRunes]int
+	for i := range a {
+		aIndel[i] = indelCost(a, i)
+	}
+	for j := range b {
+		bIndel[j] = indelCost(b, j)
+	}
 	prev2, prev, cur := &rows[0], &rows[1], &rows[2]
 	for j := 1; j <= len(b); j++ {
-		prev[j] = prev[j-1] + indelCost(b, j-1)
+		prev[j] = prev[j-1] + bIndel[j-1]
 	}
 	for i := 1; i <= len(a); i++ {
-		cur[0] = prev[0] + indelCost(a, i-1)
+		ai := a[i-1]
+		cur[0] = prev[0] + aIndel[i-1]
 		for j := 1; j <= len(b); j++ {
-			best := prev[j] + indelCost(a, i-1)
-			best = min(best, cur[j-1]+indelCost(b, j-1))
-			best = min(best, prev[j-1]+substituteCost(a[i-1], b[j-1], i == 1 && j == 1))
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] && a[i-1] != a[i-2] {
+			best := min(prev[j]+aIndel[i-1], cur[j-1]+bIndel[j-1])
+			bj := b[j-1]
+			switch {
+			case ai == bj:
+				best = min(best, prev[j-1])
+			case i == 1 && j == 1:
+				best = min(best, prev[j-1]+costSubstitute) // first letters are rarely mistyped
+			default:
+				best = min(best, prev[j-1]+substituteCost(ai, bj))
+			}
+			if i > 1 && j > 1 && ai == b[j-2] && a[i-2] == bj && ai != a[i-2] {
 				best = min(best, prev2[j-2]+costTranspose)
 			}
 			cur[j] = best
@@ -60,12 +75,31 @@ func indelCost(s []rune, i int) int {
 	return costIndel
 }
 
-func substituteCost(x, y rune, firstLetter bool) int {
+// substituteCost is the cost of writing y for x (x != y) after the first
+// letter.
+func substituteCost(x, y rune) int {
+	if x < 128 && y < 128 {
+		return int(asciiSubstituteCost[x][y])
+	}
+	return costSubstitute
+}
+
+// asciiSubstituteCost caches substituteCostSlow for ASCII, the common case.
+var asciiSubstituteCost = func() (table [128][128]uint8) {
+	for x := range 128 {
+		for y := range 128 {
+			table[x][y] = uint8(substituteCostSlow(rune(x), rune(y)))
+		}
+	}
+	return table
+}()
+
+func substituteCostSlow(x, y rune) int {
 	switch {
 	case x == y:
 		return 0
-	case firstLetter, isVowel(x) && isVowel(y):
-		return costSubstitute
+	case isVowel(x) && isVowel(y):
+		return costSubstitute // Thandi/Thando, Akello/Okello: vowels make names
 	case keyboardNeighbours(x, y):
 		return costNeighbourly
 	default:

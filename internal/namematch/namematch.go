@@ -81,7 +81,7 @@ func tokenScore(a, aKey, b, bKey []rune) int {
 	score := typoScore(a, b)
 	if equalRunes(aKey, bKey) {
 		score = max(score, phoneticFloor)
-	} else {
+	} else if score < nearPhoneticCap { // the keys could only lift a lower score
 		score = max(score, min(nearPhoneticCap, typoScore(aKey, bKey)-nearPhoneticPenalty))
 	}
 	if isPrefixPair(a, b) {
