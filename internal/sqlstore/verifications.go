@@ -309,4 +309,3 @@ func decodeCursor(c string) (int64, string, error) {
 	}
 	return at, id, nil
 }
-

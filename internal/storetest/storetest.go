@@ -5,7 +5,6 @@ package storetest
 
 import (
 	"context"
-	"errors"
 	"testing"
 	"time"
 
@@ -22,6 +21,24 @@ func Run(t *testing.T, open func(t *testing.T) idgate.Store) {
 		{"Ping", testPing},
 		{"Tenants", testTenants},
 		{"Credentials", testCredentials},
+		{"SigningKeys", testSigningKeys},
+		{"Records", testRecords},
+		{"VNINAliases", testVNINAliases},
+		{"Faults", testFaults},
+		{"IdentityCache", testIdentityCache},
+		{"Verifications", testVerifications},
+		{"UpdateVerification", testUpdateVerification},
+		{"Idempotency", testIdempotency},
+		{"ListVerifications", testListVerifications},
+		{"ListVerificationsLimit", testListVerificationsLimit},
+		{"Wallet", testWallet},
+		{"WalletPaymentRequired", testWalletPaymentRequired},
+		{"WalletSubsidiary", testWalletSubsidiary},
+		{"WalletConcurrentDebits", testWalletConcurrentDebits},
+		{"FraudListings", testFraudListings},
+		{"TenantIsolation", testTenantIsolation},
+		{"AuditChain", testAuditChain},
+		{"AuditOnEveryWrite", testAuditOnEveryWrite},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -49,8 +66,6 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
-
-var errAny = errors.New("any")
 
 func testPing(t *testing.T, st idgate.Store) {
 	must(t, st.Ping(ctx()))
