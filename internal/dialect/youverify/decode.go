@@ -5,12 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"reflect"
 	"strings"
 	"time"
 
 	"github.com/idgate/idgate"
 	"github.com/idgate/idgate/internal/face/imagedecode"
+	"github.com/idgate/idgate/internal/httpx"
 	"github.com/idgate/idgate/internal/idnumber"
 )
 
@@ -97,44 +97,11 @@ func baseRequest(country idgate.Country, idType idgate.IDType) idgate.Verificati
 	}
 }
 
-// unmarshal decodes a JSON object, turning decoder errors into messages
-// that name the field at fault.
+// unmarshal decodes a JSON object; errors name the field at fault.
+// Unknown fields are ignored, as clients of a vendor API may send more
+// than its pages list.
 func unmarshal(body []byte, v any) error {
-	if len(bytes.TrimSpace(body)) == 0 {
-		return idgate.FieldError("", "request body is required: a JSON object")
-	}
-	err := json.Unmarshal(body, v)
-	var syntax *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case err == nil:
-		return nil
-	case errors.As(err, &syntax):
-		return idgate.FieldError("", "request body is not valid JSON (error at byte %d)", syntax.Offset)
-	case errors.As(err, &typ) && typ.Field == "":
-		return idgate.FieldError("", "request body must be a JSON object")
-	case errors.As(err, &typ):
-		return idgate.FieldError(typ.Field, "%q must be %s", typ.Field, kindName(typ.Type))
-	default:
-		return idgate.FieldError("", "request body is not valid JSON")
-	}
-}
-
-// kindName says in words what JSON type a Go type decodes from.
-func kindName(t reflect.Type) string {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	switch t.Kind() {
-	case reflect.String:
-		return "a string"
-	case reflect.Bool:
-		return "a boolean"
-	case reflect.Struct, reflect.Map:
-		return "an object"
-	default:
-		return "a " + t.Kind().String()
-	}
+	return httpx.Unmarshal(body, false, v)
 }
 
 func requiredString(field string, s *string) (string, error) {

@@ -1,14 +1,13 @@
 package youverify
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 
 	"github.com/idgate/idgate"
+	"github.com/idgate/idgate/internal/httpx"
 )
 
 // Fixed messages from the pages.
@@ -80,9 +79,7 @@ func (h *Handler) envelopeFor(r *http.Request, err error) errorEnvelope {
 	}
 	switch code {
 	case idgate.EINTERNAL:
-		id := errorID()
-		h.logger().ErrorContext(r.Context(), "youverify: internal error",
-			"err_id", id, "method", r.Method, "path", r.URL.Path, "err", err)
+		httpx.LogInternal(h.Logger, r, err)
 	case idgate.EUNAVAILABLE:
 		h.logger().WarnContext(r.Context(), "youverify: upstream unavailable",
 			"path", r.URL.Path, "err", err)
@@ -106,12 +103,6 @@ func clientMessage(err error) string {
 		return fmt.Sprintf("%q is invalid: %s", wire, e.Message)
 	}
 	return e.Message
-}
-
-func errorID() string {
-	var b [8]byte
-	_, _ = rand.Read(b[:]) // never fails (Go 1.24+)
-	return hex.EncodeToString(b[:])
 }
 
 func (h *Handler) logger() *slog.Logger {

@@ -10,7 +10,6 @@
 package youverify
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -21,6 +20,7 @@ import (
 	"time"
 
 	"github.com/idgate/idgate"
+	"github.com/idgate/idgate/internal/httpx"
 	"github.com/idgate/idgate/internal/verify"
 )
 
@@ -92,22 +92,10 @@ func notFound(http.ResponseWriter, *http.Request) error {
 	return idgate.Errorf(idgate.ENOTFOUND, "no such route")
 }
 
-// handle turns a handler that returns an error into an http.Handler that
-// writes the error's envelope; a panic is a 500 like any internal error.
-func (h *Handler) handle(fn func(http.ResponseWriter, *http.Request) error) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		defer func() {
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					panic(v)
-				}
-				h.writeError(w, r, fmt.Errorf("panic: %v", v))
-			}
-		}()
-		if err := fn(w, r); err != nil {
-			h.writeError(w, r, err)
-		}
-	})
+// handle adapts an error-returning handler; panics are recovered by the
+// server's root handler.
+func (h *Handler) handle(fn httpx.HandlerFunc) http.Handler {
+	return httpx.Handle(h.writeError, fn)
 }
 
 // authenticated reads the API key from the token header.
@@ -161,7 +149,8 @@ func (h *Handler) verify(w http.ResponseWriter, r *http.Request, p *idgate.Princ
 	if links {
 		env.Links = &[]any{}
 	}
-	return writeJSON(w, http.StatusOK, env)
+	httpx.WriteJSON(w, http.StatusOK, env)
+	return nil
 }
 
 // selfieThreshold is the threshold reported next to confidenceLevel.
@@ -177,25 +166,7 @@ func (h *Handler) selfieThreshold(res *idgate.Result) int {
 
 func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	env := h.envelopeFor(r, err)
-	if werr := writeJSON(w, env.StatusCode, env); werr != nil {
-		h.logger().DebugContext(r.Context(), "youverify: write error response", "err", werr)
-	}
-}
-
-// writeJSON writes v without HTML escaping, so metadata and data URIs come
-// back byte for byte as sent. It fails only before anything is written.
-func writeJSON(w http.ResponseWriter, status int, v any) error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return fmt.Errorf("encode response: %w", err)
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	// A failed write means the client has gone; there is no one to tell.
-	_, _ = w.Write(buf.Bytes())
-	return nil
+	httpx.WriteJSON(w, env.StatusCode, env)
 }
 
 func (h *Handler) now() time.Time {
