@@ -1,5 +1,7 @@
 package namematch
 
+import "slices"
+
 // DefaultThreshold is the score at or above which a name field is taken as
 // matching when the caller has not configured its own threshold. At 80 every
 // spelling, typo and transliteration variant in testdata/pairs.csv passes and
@@ -69,7 +71,7 @@ func Matches(given, record string, threshold int) bool {
 // the letters, the phonetic key, and the prefix rule; initials match only the
 // first letter.
 func tokenScore(a, aKey, b, bKey []rune) int {
-	if equalRunes(a, b) {
+	if slices.Equal(a, b) {
 		return 100
 	}
 	if len(a) == 1 || len(b) == 1 {
@@ -79,7 +81,7 @@ func tokenScore(a, aKey, b, bKey []rune) int {
 		return 0
 	}
 	score := typoScore(a, b)
-	if equalRunes(aKey, bKey) {
+	if slices.Equal(aKey, bKey) {
 		score = max(score, phoneticFloor)
 	} else if score < nearPhoneticCap { // the keys could only lift a lower score
 		score = max(score, min(nearPhoneticCap, typoScore(aKey, bKey)-nearPhoneticPenalty))
@@ -115,7 +117,7 @@ func joinedScore(g, r *field) int {
 	if !ok {
 		return 0
 	}
-	if equalRunes(gJoined, rJoined) {
+	if slices.Equal(gJoined, rJoined) {
 		return joinedEqualScore
 	}
 	return typoScore(gJoined, rJoined) - joinedPenalty
@@ -140,19 +142,7 @@ func sameTokens(g, r *field) bool {
 		return false
 	}
 	for i := 0; i < g.n; i++ {
-		if !equalRunes(g.token(i), r.token(i)) {
-			return false
-		}
-	}
-	return true
-}
-
-func equalRunes(a, b []rune) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
+		if !slices.Equal(g.token(i), r.token(i)) {
 			return false
 		}
 	}
@@ -163,7 +153,7 @@ func isPrefixPair(a, b []rune) bool {
 	if len(a) > len(b) {
 		a, b = b, a
 	}
-	return len(a) >= minPrefixRunes && equalRunes(a, b[:len(a)])
+	return len(a) >= minPrefixRunes && slices.Equal(a, b[:len(a)])
 }
 
 func roundedDiv(sum, n int) int {

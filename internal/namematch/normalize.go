@@ -1,6 +1,7 @@
 package namematch
 
 import (
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -17,6 +18,10 @@ const (
 	maxCompareRunes = 48  // longest string typoScore compares (a token, or a field without its spaces)
 	maxFieldRunes   = MaxNameBytes
 )
+
+// iterPool recycles NFD iterators: a norm.Iter does not fit on the stack, and
+// non-ASCII names would otherwise cost an allocation each.
+var iterPool = sync.Pool{New: func() any { return new(norm.Iter) }}
 
 // field is one name field split into normalised tokens. It lives on the
 // stack: Score allocates nothing for ASCII input.
@@ -47,7 +52,11 @@ func (f *field) parse(s string) {
 			f.addRune(rune(s[i]))
 		}
 	} else {
-		var it norm.Iter
+		it := iterPool.Get().(*norm.Iter)
+		defer func() {
+			it.InitString(norm.NFD, "") // keep no reference to the name in the pool
+			iterPool.Put(it)
+		}()
 		it.InitString(norm.NFD, s)
 		for !it.Done() {
 			seg := it.Next()
