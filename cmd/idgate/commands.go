@@ -160,7 +160,7 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(args) == 0 || args[0] != "verify" {
 		return usageError{fmt.Errorf("usage: idgate audit verify")}
 	}
-	return withStore(ctx, "audit verify", args[1:], stderr, func(a *app, rest []string) error {
+	return withStore(ctx, "audit verify", args[1:], stderr, func(a *storeHandle, rest []string) error {
 		fs := newFlagSet("audit verify", "audit verify [flags]", "  idgate audit verify\nExit code 0 when the chain is intact, 1 when an entry was changed or removed.\n", stderr)
 		if err := parseFlags(fs, rest); err != nil {
 			return err

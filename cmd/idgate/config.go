@@ -32,15 +32,15 @@ func (c *storeConfig) bind(fs *flag.FlagSet) {
 	fs.StringVar(&c.LogLevel, "log-level", env("IDGATE_LOG_LEVEL", "info"), "debug, info, warn or error (IDGATE_LOG_LEVEL)")
 }
 
-// app is an opened store and what came with it.
-type app struct {
+// storeHandle is an opened store and what came with it.
+type storeHandle struct {
 	store  *sqlstore.Store
 	sealer *pii.Sealer
 	log    *slog.Logger
 	cfg    storeConfig
 }
 
-func (c storeConfig) open(ctx context.Context, stderr io.Writer) (*app, error) {
+func (c storeConfig) open(ctx context.Context, stderr io.Writer) (*storeHandle, error) {
 	log := newLogger(stderr, c.LogLevel)
 	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data folder: %w", err)
@@ -57,7 +57,7 @@ func (c storeConfig) open(ctx context.Context, stderr io.Writer) (*app, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	return &app{store: st, sealer: sealer, log: log, cfg: c}, nil
+	return &storeHandle{store: st, sealer: sealer, log: log, cfg: c}, nil
 }
 
 func (c storeConfig) sealer() (*pii.Sealer, error) {
@@ -77,7 +77,7 @@ func (c storeConfig) sealer() (*pii.Sealer, error) {
 
 // withStore parses the store flags that precede a command's own
 // arguments, opens the store, and runs fn with the remaining arguments.
-func withStore(ctx context.Context, name string, args []string, stderr io.Writer, fn func(*app, []string) error) error {
+func withStore(ctx context.Context, name string, args []string, stderr io.Writer, fn func(*storeHandle, []string) error) error {
 	var c storeConfig
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)

@@ -90,12 +90,12 @@ func dispatch(ctx context.Context, cmd string, args []string, stdout, stderr io.
 	case "sandbox":
 		return runSandbox(ctx, args, stdout, stderr)
 	case "keys":
-		return withStore(ctx, "keys", args, stderr, func(app *app, rest []string) error {
-			return runKeys(ctx, rest, app.store, stdout, stderr)
+		return withStore(ctx, "keys", args, stderr, func(h *storeHandle, rest []string) error {
+			return runKeys(ctx, rest, h.store, stdout, stderr)
 		})
 	case "wallet":
-		return withStore(ctx, "wallet", args, stderr, func(app *app, rest []string) error {
-			return runWallet(ctx, rest, app.store, stdout, stderr)
+		return withStore(ctx, "wallet", args, stderr, func(h *storeHandle, rest []string) error {
+			return runWallet(ctx, rest, h.store, stdout, stderr)
 		})
 	case "idnumber":
 		return runIDNumber(ctx, args, stdout, stderr)

@@ -8,18 +8,10 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/idgate/idgate"
-	"github.com/idgate/idgate/internal/auth"
-	"github.com/idgate/idgate/internal/dialect/securecitizen"
-	"github.com/idgate/idgate/internal/httpapi"
-	"github.com/idgate/idgate/internal/registry"
-	"github.com/idgate/idgate/internal/sandbox"
-	"github.com/idgate/idgate/internal/verify"
+	"github.com/idgate/idgate/internal/app"
 )
 
 // serveConfig is every setting of `idgate serve`.
@@ -69,64 +61,49 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return srv.Run(ctx)
 }
 
-// server is a wired idgate: the Main of `idgate serve`, usable from tests.
+// server is `idgate serve`: a wired App behind an http.Server.
 type server struct {
-	cfg        serveConfig
-	app        *app
-	http       *http.Server
-	listener   net.Listener
-	sandboxKey string
-	stdout     io.Writer
+	cfg      serveConfig
+	store    *storeHandle
+	app      *app.App
+	http     *http.Server
+	listener net.Listener
+	stdout   io.Writer
 }
 
 func newServer(ctx context.Context, c serveConfig, stdout, stderr io.Writer) (*server, error) {
-	a, err := c.open(ctx, stderr)
+	st, err := c.open(ctx, stderr)
 	if err != nil {
 		return nil, err
 	}
-	s := &server{cfg: c, app: a, stdout: stdout}
+	s := &server{cfg: c, store: st, stdout: stdout}
 	if err := s.wire(ctx); err != nil {
-		a.store.Close()
+		st.store.Close()
 		return nil, err
 	}
 	return s, nil
 }
 
 func (s *server) wire(ctx context.Context) error {
-	st, log := s.app.store, s.app.log
-	authn, err := auth.New(st, auth.Config{Issuer: s.cfg.Issuer, Audience: s.cfg.Audience, Logger: log})
-	if err != nil {
-		return fmt.Errorf("authenticator: %w", err)
-	}
-	if s.cfg.Sandbox {
-		if s.sandboxKey, err = s.seedSandbox(ctx); err != nil {
-			return err
-		}
-	}
-	local := registry.NewLocal(st, nil)
-	monitor := registry.NewMonitor(local, local, nil)
 	faceEngine, err := newFaceEngine(s.cfg.Face)
 	if err != nil {
 		return err
 	}
-	svc := &verify.Service{
-		Store: st, Source: monitor, Face: faceEngine,
-		Config: verify.Config{NameThreshold: s.cfg.NameThreshold, CacheTTL: s.cfg.CacheTTL, Prices: verify.DefaultPrices},
-	}
-	sc := &securecitizen.Handler{Verify: svc, Auth: authn, Registry: monitor, Log: log, MaxBody: s.cfg.MaxBody}
-	api := &httpapi.Server{
-		Verify: svc, Auth: authn, Store: st, Log: log, MaxBody: s.cfg.MaxBody,
-		Registries: monitor,
-		Mounts:     []map[string]http.Handler{sc.Routes()},
+	s.app, err = app.New(ctx, s.store.store, app.Config{
+		DataDir: s.cfg.DataDir, Sandbox: s.cfg.Sandbox, SandboxKey: s.cfg.SandboxKey,
+		MaxBody: s.cfg.MaxBody, CacheTTL: s.cfg.CacheTTL, NameThreshold: s.cfg.NameThreshold,
+		Issuer: s.cfg.Issuer, Audience: s.cfg.Audience, Face: faceEngine, Log: s.store.log,
+	})
+	if err != nil {
+		return err
 	}
 	s.http = &http.Server{
-		Handler:           api.Handler(),
+		Handler:           s.app.Handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          nil,
 	}
 	s.listener, err = net.Listen("tcp", s.cfg.Listen)
 	if err != nil {
@@ -148,7 +125,7 @@ func (s *server) Run(ctx context.Context) error {
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	s.app.log.Info("shutting down", "timeout", s.cfg.ShutdownTimeout.String())
+	s.store.log.Info("shutting down", "timeout", s.cfg.ShutdownTimeout.String())
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
 	if err := s.http.Shutdown(shutdownCtx); err != nil {
@@ -161,71 +138,16 @@ func (s *server) Run(ctx context.Context) error {
 }
 
 // Close releases the database.
-func (s *server) Close() error { return s.app.store.Close() }
+func (s *server) Close() error { return s.store.store.Close() }
 
 func (s *server) printBanner() {
-	fmt.Fprintf(s.stdout, "idgate %s listening on %s (%s)\n", version, s.URL(), s.app.store.Engine())
-	if s.sandboxKey != "" {
-		fmt.Fprintf(s.stdout, "sandbox API key: %s\n", s.sandboxKey)
-		fmt.Fprintf(s.stdout, "try: curl -s %s/Citizen/RSAIDVerification -H 'Authorization: Bearer %s' -H 'Content-Type: application/json' -d @docs/examples/rsaid.json\n", s.URL(), s.sandboxKey)
+	fmt.Fprintf(s.stdout, "idgate %s listening on %s (%s)\n", version, s.URL(), s.store.store.Engine())
+	if key := s.app.SandboxKey; key != "" {
+		fmt.Fprintf(s.stdout, "sandbox API key: %s\n", key)
+		fmt.Fprintf(s.stdout, "try:  curl -s %s/Citizen/RSAIDVerification -H 'Authorization: Bearer %s' -H 'Content-Type: application/json' \\\n", s.URL(), key)
+		fmt.Fprintln(s.stdout, `        -d '{"ConsentReceived":true,"IdNumber":"8507145123088","FirstNames":"Thabo Johannes","LastName":"Mokoena","RequestReason":"Customer onboarding"}'`)
 		fmt.Fprintln(s.stdout, "sandbox identities: idgate sandbox list")
 	}
-}
-
-const sandboxTenantName = "Sandbox"
-
-// seedSandbox makes sure the sandbox tenant, its API key and the sandbox
-// identities exist, and returns the key. The key is kept in the data folder
-// (0600) so it can be printed at every start; it only opens the sandbox.
-func (s *server) seedSandbox(ctx context.Context) (string, error) {
-	st := s.app.store
-	tenant, err := ensureSandboxTenant(ctx, st)
-	if err != nil {
-		return "", err
-	}
-	if err := sandbox.Seed(ctx, st, tenant.ID, time.Now().UTC()); err != nil {
-		return "", err
-	}
-	key := s.cfg.SandboxKey
-	keyFile := filepath.Join(s.cfg.DataDir, "sandbox.key")
-	if key == "" {
-		if b, err := os.ReadFile(keyFile); err == nil {
-			key = strings.TrimSpace(string(b))
-		}
-	}
-	if key == "" {
-		_, secret, err := auth.NewSecret(idgate.APIKey, true)
-		if err != nil {
-			return "", err
-		}
-		key = secret
-		if err := os.WriteFile(keyFile, []byte(key+"\n"), 0o600); err != nil {
-			return "", fmt.Errorf("write sandbox key: %w", err)
-		}
-	}
-	user := idgate.User{ID: idgate.NewID(), FirstName: "API", LastName: "User"}
-	if _, err := auth.EnsureAPIKey(ctx, st, tenant.ID, key, "sandbox", user, "serve"); err != nil {
-		return "", fmt.Errorf("sandbox key: %w", err)
-	}
-	return key, nil
-}
-
-func ensureSandboxTenant(ctx context.Context, st idgate.Store) (*idgate.Tenant, error) {
-	tenants, err := st.Tenants(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("list tenants: %w", err)
-	}
-	for _, t := range tenants {
-		if t.Sandbox && t.Name == sandboxTenantName {
-			return t, nil
-		}
-	}
-	t := &idgate.Tenant{ID: idgate.NewID(), Name: sandboxTenantName, Sandbox: true, CreatedAt: time.Now().UTC()}
-	audit := &idgate.AuditEntry{Time: t.CreatedAt, TenantID: t.ID, Actor: "serve", Action: "tenant.create", Subject: t.ID}
-	if err := st.CreateTenant(ctx, t, audit); err != nil {
-		return nil, fmt.Errorf("create sandbox tenant: %w", err)
-	}
-	return t, nil
 }
 
 // newFaceEngine loads the face engine when enabled. Until the engine is
