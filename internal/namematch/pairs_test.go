@@ -144,7 +144,7 @@ func TestPrintTable(t *testing.T) {
 }
 
 func markdownCell(s string) string {
-	if strings.TrimSpace(s) == "" {
+	if s != strings.Join(strings.Fields(s), " ") || s == "" { // spaces Markdown would swallow
 		return fmt.Sprintf("`%q`", s)
 	}
 	return strings.ReplaceAll(s, "|", `\|`)
