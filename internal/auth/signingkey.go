@@ -16,8 +16,10 @@ const (
 	// replica has retired, and how late it learns of a new one.
 	keyCacheTTL = time.Minute
 	// keyMissReload limits store reloads caused by unknown kids, so tokens
-	// with random kids cannot turn into a flood of queries.
-	keyMissReload = time.Second
+	// with random kids cannot turn into a flood of queries. A replica that
+	// reloaded less than this ago refuses a key created since by another
+	// replica until the interval has passed.
+	keyMissReload = 200 * time.Millisecond
 )
 
 // signingKey is a parsed idgate.SigningKey.
