@@ -116,7 +116,9 @@ type failingStore struct {
 	err error
 }
 
-func (s *failingStore) Credential(context.Context, string) (*idgate.Credential, error) { return nil, s.err }
+func (s *failingStore) Credential(context.Context, string) (*idgate.Credential, error) {
+	return nil, s.err
+}
 
 func TestAuthenticateSubscriptionKey(t *testing.T) {
 	f := newFixture(t)
