@@ -4,8 +4,9 @@
 // per-field "validated" is Matches with a configurable threshold
 // (DefaultThreshold, 80, unless the tenant sets one).
 //
-// Score is deterministic, allocation-free for ASCII input, and does not log
-// or keep the names it reads. The labelled pairs in testdata/pairs.csv and
+// Score is deterministic, does not allocate (ASCII input is read on the
+// stack, accented input through a pooled NFD iterator), and does not log or
+// keep the names it reads. The labelled pairs in testdata/pairs.csv and
 // their scores are in docs/NAMEMATCH.md.
 //
 // # Normalisation

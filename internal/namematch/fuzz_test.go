@@ -38,6 +38,9 @@ func FuzzScore(f *testing.F) {
 		if (g.n == 0 || r.n == 0) && score != 0 {
 			t.Fatalf("Score(%q, %q) = %d with an empty side, want 0", given, record, score)
 		}
+		if reverse := Score(record, given); g.n == r.n && score != reverse {
+			t.Fatalf("Score(%q, %q) = %d but reversed %d: want symmetry with as many names on both sides", given, record, score, reverse)
+		}
 	})
 }
 
