@@ -85,3 +85,16 @@ func (s *Store) AuditEntries(ctx context.Context, after int64, limit int) ([]*id
 	}
 	return out, dbError(rows.Err(), "list audit entries")
 }
+
+// AuditHead returns the chain head: the Seq and Hash of the last entry
+// appended (0 and empty for an empty log). audit.VerifyChain uses it to
+// detect entries removed from the end of the log.
+func (s *Store) AuditHead(ctx context.Context) (seq int64, hash []byte, err error) {
+	if err := s.read.QueryRowContext(ctx, "SELECT seq, hash FROM audit_head WHERE id = 1").Scan(&seq, &hash); err != nil {
+		return 0, nil, dbError(err, "read audit head")
+	}
+	if hash == nil {
+		hash = []byte{}
+	}
+	return seq, hash, nil
+}

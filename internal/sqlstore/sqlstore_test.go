@@ -4,17 +4,24 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/idgate/idgate"
+	"github.com/idgate/idgate/internal/audit"
 	"github.com/idgate/idgate/internal/pii"
 	"github.com/idgate/idgate/internal/sqlstore"
 	"github.com/idgate/idgate/internal/storetest"
 )
+
+var quiet = slog.New(slog.DiscardHandler)
 
 // testSealer returns a sealer with a fixed test key.
 func testSealer(t testing.TB) *pii.Sealer {
@@ -38,7 +45,7 @@ func openSQLite(t testing.TB) *sqlstore.Store {
 
 func openURL(t testing.TB, u string) *sqlstore.Store {
 	t.Helper()
-	st, err := sqlstore.Open(context.Background(), sqlstore.Options{URL: u, Sealer: testSealer(t)})
+	st, err := sqlstore.Open(context.Background(), sqlstore.Options{URL: u, Sealer: testSealer(t), Logger: quiet})
 	if err != nil {
 		t.Fatalf("open %s store: %v", u, err)
 	}
@@ -101,4 +108,192 @@ func TestPostgresContract(t *testing.T) {
 		t.Skip("IDGATE_TEST_DATABASE_URL not set; skipping PostgreSQL contract tests")
 	}
 	storetest.Run(t, func(t *testing.T) idgate.Store { return openPostgres(t) })
+}
+
+// engines runs fn against SQLite and, when configured, PostgreSQL.
+func engines(t *testing.T, fn func(t *testing.T, st *sqlstore.Store, url string)) {
+	t.Run("sqlite", func(t *testing.T) {
+		u := "sqlite://" + filepath.Join(t.TempDir(), "idgate.db")
+		fn(t, openURL(t, u), u)
+	})
+	t.Run("postgres", func(t *testing.T) {
+		u := postgresURL(t)
+		fn(t, openURL(t, u), u)
+	})
+}
+
+func TestMigrateTwiceIsNoOp(t *testing.T) {
+	engines(t, func(t *testing.T, st *sqlstore.Store, u string) {
+		applied, err := st.Migrate(context.Background())
+		if err != nil || len(applied) != 0 {
+			t.Errorf("second Migrate applied %v, %v; want nothing", applied, err)
+		}
+		// A second process opening the same database applies nothing and
+		// sees the first one's data.
+		if err := st.CreateTenant(context.Background(), &idgate.Tenant{ID: "t", Name: "T"}, nil); err != nil {
+			t.Fatal(err)
+		}
+		again := openURL(t, u)
+		if _, err := again.Tenant(context.Background(), "t"); err != nil {
+			t.Errorf("reopened store: %v", err)
+		}
+		if err := again.Ping(context.Background()); err != nil {
+			t.Errorf("Ping after reopen: %v", err)
+		}
+	})
+}
+
+func TestAuditTamperingIsDetected(t *testing.T) {
+	engines(t, func(t *testing.T, st *sqlstore.Store, _ string) {
+		ctx := context.Background()
+		for i := range 8 {
+			e := &idgate.AuditEntry{Actor: "api", Action: "verification.create", Subject: fmt.Sprint("v-", i), Consent: true}
+			if err := st.AppendAudit(ctx, e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		checked, broken, err := audit.VerifyChain(ctx, st)
+		if err != nil || checked != 8 || broken != 0 {
+			t.Fatalf("intact chain: checked %d, broken %d, %v; want 8, 0", checked, broken, err)
+		}
+		if _, err := st.DB().Exec("UPDATE audit_log SET outcome = 'tampered' WHERE seq = 5"); err != nil {
+			t.Fatal(err)
+		}
+		checked, broken, err = audit.VerifyChain(ctx, st)
+		if err != nil || checked != 4 || broken != 5 {
+			t.Errorf("after UPDATE of seq 5: checked %d, broken %d, %v; want 4, 5", checked, broken, err)
+		}
+		if _, err := st.DB().Exec("DELETE FROM audit_log WHERE seq >= 5"); err != nil {
+			t.Fatal(err)
+		}
+		checked, broken, err = audit.VerifyChain(ctx, st)
+		if err != nil || checked != 4 || broken != 5 {
+			t.Errorf("after DELETE of the tail: checked %d, broken %d, %v; want 4, 5", checked, broken, err)
+		}
+	})
+}
+
+// TestPIIIsNotStoredInClear looks for an ID number and a name in the raw
+// database file (SQLite) and in every text and bytea column (PostgreSQL).
+func TestPIIIsNotStoredInClear(t *testing.T) {
+	const number, name = "8001015009087", "Mokoena"
+	engines(t, func(t *testing.T, st *sqlstore.Store, u string) {
+		ctx := context.Background()
+		if err := st.CreateTenant(ctx, &idgate.Tenant{ID: "t", Name: "T"}, nil); err != nil {
+			t.Fatal(err)
+		}
+		v := storetest.NewVerification("v", "t", time.Now())
+		if err := st.CreateVerification(ctx, v, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.PutRecords(ctx, []*idgate.Record{v.Result.Record}); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.PutCachedRecord(ctx, v.Result.Record, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		l := &idgate.FraudListing{TenantID: "t", Country: "ZA", IDNumber: number, Surname: name, ReferenceNo: "PR1"}
+		if err := st.CreateFraudListing(ctx, l, nil); err != nil {
+			t.Fatal(err)
+		}
+		for _, table := range []string{"verifications", "registry_records", "identity_cache", "fraud_listings"} {
+			rows, err := st.DB().Query("SELECT * FROM " + table)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cols, _ := rows.Columns()
+			n := 0
+			for rows.Next() {
+				n++
+				vals := make([]any, len(cols))
+				ptrs := make([]any, len(cols))
+				for i := range vals {
+					ptrs[i] = &vals[i]
+				}
+				if err := rows.Scan(ptrs...); err != nil {
+					t.Fatal(err)
+				}
+				for i, v := range vals {
+					s := fmt.Sprint(v)
+					if b, ok := v.([]byte); ok {
+						s = string(b)
+					}
+					if strings.Contains(strings.ToLower(s), strings.ToLower(number)) || strings.Contains(strings.ToLower(s), strings.ToLower(name)) {
+						t.Errorf("%s.%s holds PII in clear", table, cols[i])
+					}
+				}
+			}
+			rows.Close()
+			if n == 0 {
+				t.Errorf("%s: no rows to check", table)
+			}
+		}
+	})
+}
+
+func TestOpenRejectsBadURLs(t *testing.T) {
+	for _, u := range []string{"", "mysql://x", "sqlite://", "sqlite:///tmp/x.db?synchronous=off", "sqlite:///tmp/x.db?cache=shared"} {
+		if _, err := sqlstore.Open(context.Background(), sqlstore.Options{URL: u, Sealer: testSealer(t), Logger: quiet}); err == nil {
+			t.Errorf("Open(%q) succeeded, want an error", u)
+		}
+	}
+	if _, err := sqlstore.Open(context.Background(), sqlstore.Options{URL: "x.db"}); err == nil {
+		t.Error("Open without a Sealer succeeded")
+	}
+}
+
+func TestOpenPlainPathAndFullSync(t *testing.T) {
+	dir := t.TempDir()
+	for _, u := range []string{filepath.Join(dir, "plain.db"), "sqlite://" + filepath.Join(dir, "full.db") + "?synchronous=full"} {
+		st := openURL(t, u)
+		if st.Engine() != sqlstore.EngineSQLite {
+			t.Errorf("Engine = %q, want sqlite", st.Engine())
+		}
+		if err := st.Ping(context.Background()); err != nil {
+			t.Errorf("Ping(%s): %v", u, err)
+		}
+	}
+}
+
+func TestInTxCommitsWithTheStore(t *testing.T) {
+	engines(t, func(t *testing.T, st *sqlstore.Store, _ string) {
+		ctx := context.Background()
+		if err := st.CreateTenant(ctx, &idgate.Tenant{ID: "t", Name: "T"}, nil); err != nil {
+			t.Fatal(err)
+		}
+		// A failing fn undoes the verification it created.
+		boom := errors.New("job insert failed")
+		err := st.InTx(ctx, func(tx *sql.Tx) error {
+			v := storetest.NewVerification("v-1", "t", time.Now())
+			if err := st.CreateVerificationTx(ctx, tx, v, &idgate.AuditEntry{Actor: "api", Action: "verification.create"}); err != nil {
+				return err
+			}
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatalf("InTx = %v, want %v", err, boom)
+		}
+		if _, err := st.Verification(ctx, "t", "v-1"); idgate.ErrorCode(err) != idgate.ENOTFOUND {
+			t.Errorf("verification after a failed InTx: %v, want ENOTFOUND", err)
+		}
+		err = st.InTx(ctx, func(tx *sql.Tx) error {
+			v := storetest.NewVerification("v-2", "t", time.Now())
+			if err := st.CreateVerificationTx(ctx, tx, v, nil); err != nil {
+				return err
+			}
+			v.Status = idgate.StatusFailed
+			return st.UpdateVerificationTx(ctx, tx, v, &idgate.AuditEntry{Actor: "worker", Action: "verification.fail"})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := st.Verification(ctx, "t", "v-2")
+		if err != nil || got.Status != idgate.StatusFailed {
+			t.Errorf("verification after InTx = %v, %v; want failed", got, err)
+		}
+		entries, _ := st.AuditEntries(ctx, 0, 0)
+		if len(entries) != 1 || entries[0].Action != "verification.fail" {
+			t.Errorf("audit after InTx = %v, want only verification.fail", entries)
+		}
+	})
 }
