@@ -191,11 +191,10 @@ func basicCredentials(header string) (id, secret string, ok bool) {
 	if !found {
 		return "", "", false
 	}
-	if id, err = url.QueryUnescape(user); err != nil {
+	user, err1 := url.QueryUnescape(user)
+	pass, err2 := url.QueryUnescape(pass)
+	if err1 != nil || err2 != nil || user == "" || pass == "" {
 		return "", "", false
 	}
-	if secret, err = url.QueryUnescape(pass); err != nil {
-		return "", "", false
-	}
-	return id, secret, id != "" && secret != ""
+	return user, pass, true
 }
