@@ -136,6 +136,6 @@ func refugees() []Identity {
 		ref(lapsed, "refugee file lapsed", "Status Success; fileStatus \"Lapsed\", alternativeFileNumber set", ""),
 		{Dialect: idgate.DialectSecureCitizen, Endpoint: refugeeEndpoint, Country: idgate.SouthAfrica, IDType: idgate.RefugeeFile,
 			Number: "JHBCOD00999999", Case: "refugee file not on NIIS", Expect: "Status Failure; Message \"800 - File number is valid, but is not found on NIIS\""},
-		withFault(ref(cachedDown, "NIIS down, cached record", "with IdentityCache true: CachedResult true; without: 504", ""), idgate.FaultDown, true),
+		withFault(ref(cachedDown, "NIIS down, cached record", "CachedResult true with CacheDate (the refugee endpoint always falls back to the identity cache)", ""), idgate.FaultDown, true),
 	}
 }

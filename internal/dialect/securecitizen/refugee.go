@@ -42,6 +42,9 @@ func (in *RefugeeRequest) native() (idgate.VerificationRequest, error) {
 			Liveness: in.LivenessRequired,
 			Photo:    in.NIISImageRequired,
 		},
+		// The refugee page has no cache switches but reports CachedResult:
+		// a NIIS outage is answered from the identity cache when it can be.
+		Cache:      idgate.CachePolicy{Allow: true},
 		ClientRef:  in.CRef,
 		Subsidiary: in.Subsidiary,
 	}
