@@ -221,3 +221,14 @@ func (f *fixture) token(t testing.TB) string {
 	}
 	return tok.AccessToken
 }
+
+// sameIDOtherSecret returns a well-formed API key with key's id and another
+// secret.
+func sameIDOtherSecret(key string) string {
+	body := key[:len(key)-checkLen]
+	c := byte('a')
+	if body[len(body)-1] == 'a' {
+		c = 'b'
+	}
+	return withCheck(body[:len(body)-1] + string(c))
+}
