@@ -37,6 +37,10 @@ type Workspace struct {
 	square, input nn.Tensor
 }
 
+// RecognitionInput is the prepared 150×150 input of the last Describe
+// (valid until the next one); the engine measures sharpness on it.
+func (ws *Workspace) RecognitionInput() *nn.Tensor { return &ws.input }
+
 // Face is everything face-api computes between a detection and a
 // descriptor, in image pixels. Rectangles may reach past the image; those
 // pixels were zero-filled.
