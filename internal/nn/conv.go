@@ -1,6 +1,9 @@
 package nn
 
-import "fmt"
+import (
+	"fmt"
+	"sync"
+)
 
 // Weights4D is a convolution filter in TensorFlow's HWIO layout
 // ([kh, kw, in, out]; for depthwise filters out is the channel multiplier).
@@ -8,6 +11,15 @@ import "fmt"
 type Weights4D struct {
 	KH, KW, In, Out int
 	Data            []float32 // HWIO, len KH*KW*In*Out
+
+	packOnce sync.Once
+	packed   []float32 // Data as [KH*KW*In, Out] in 16-column panels
+}
+
+// panels returns the filter packed for gemmPacked, packing it on first use.
+func (w *Weights4D) panels() []float32 {
+	w.packOnce.Do(func() { w.packed = packPanels(w.Data, w.KH*w.KW*w.In, w.Out) })
+	return w.packed
 }
 
 // NewWeights4D wraps a 4-D HWIO tensor (its data is shared, not copied).
@@ -52,8 +64,9 @@ func Conv2D(dst, x *Tensor, w *Weights4D, bias []float32, stride int, pad Paddin
 		panic(fmt.Sprintf("nn: Conv2D bias %d for %d outputs", len(bias), w.Out))
 	}
 	dst.Resize(g.n, g.oh, g.ow, g.oc)
+	w.panels()
 	rows := g.n * g.oh * g.ow
-	parallelFor(rows, convRowBlock, task{run: conv2DRows, args: kernelArgs{x: x, y: dst, w: w, bias: bias, g: g, act: act}})
+	parallelFor(rows, convRowBlock, conv2DRows, kernelArgs{x: x, y: dst, w: w, bias: bias, g: g, act: act})
 }
 
 // convRowBlock is how many output pixels share one im2col buffer.
@@ -73,7 +86,7 @@ func conv2DRows(t *task, lo, hi int, scratch *[]float32) {
 			lhs = grow(scratch, (r1-r0)*k)
 			im2col(lhs, a.x.Data, g, r0, r1)
 		}
-		sgemm(a.y.Data[r0*g.oc:r1*g.oc], lhs, w.Data, r1-r0, g.oc, k, a.bias, a.act)
+		gemmPacked(a.y.Data[r0*g.oc:r1*g.oc], lhs, r1-r0, g.oc, k, w.packed, a.bias, a.act)
 	}
 }
 
@@ -127,7 +140,7 @@ func DepthwiseConv2D(dst, x *Tensor, w *Weights4D, bias []float32, stride int, p
 		panic(fmt.Sprintf("nn: DepthwiseConv2D bias %d for %d channels", len(bias), g.c))
 	}
 	dst.Resize(g.n, g.oh, g.ow, g.c)
-	parallelFor(g.n*g.oh, 1, task{run: depthwiseRows, args: kernelArgs{x: x, y: dst, w: w, bias: bias, g: g, act: act}})
+	parallelFor(g.n*g.oh, 1, depthwiseRows, kernelArgs{x: x, y: dst, w: w, bias: bias, g: g, act: act})
 }
 
 func depthwiseRows(t *task, lo, hi int, _ *[]float32) {
@@ -135,29 +148,55 @@ func depthwiseRows(t *task, lo, hi int, _ *[]float32) {
 	g, wd := a.g, a.w.Data
 	c := g.c
 	x, y := a.x.Data, a.y.Data
+	vector := useAsm && c%8 == 0
 	for row := lo; row < hi; row++ {
 		b, oy := row/g.oh, row%g.oh
-		for ox := 0; ox < g.ow; ox++ {
-			out := y[((b*g.oh+oy)*g.ow+ox)*c : ((b*g.oh+oy)*g.ow+ox+1)*c]
-			clear(out)
-			for ky := 0; ky < g.kh; ky++ {
-				iy := oy*g.stride - g.padT + ky
-				if iy < 0 || iy >= g.h {
+		out := y[(b*g.oh+oy)*g.ow*c : (b*g.oh+oy+1)*g.ow*c]
+		clear(out)
+		// taps in (ky, kx) order, each output starting from 0: the order
+		// tfjs-cpu sums in; with FMA the result is the same to the bit
+		for ky := 0; ky < g.kh; ky++ {
+			iy := oy*g.stride - g.padT + ky
+			if iy < 0 || iy >= g.h {
+				continue
+			}
+			in := x[(b*g.h+iy)*g.w*c : (b*g.h+iy+1)*g.w*c]
+			for kx := 0; kx < g.kw; kx++ {
+				// output columns whose input column ox*stride-padL+kx is inside
+				off := kx - g.padL
+				ox0 := 0
+				if off < 0 {
+					ox0 = (-off + g.stride - 1) / g.stride
+				}
+				ox1 := min(g.ow, (g.w-1-off)/g.stride+1)
+				if g.w-1-off < 0 || ox1 <= ox0 {
 					continue
 				}
-				for kx := 0; kx < g.kw; kx++ {
-					ix := ox*g.stride - g.padL + kx
-					if ix < 0 || ix >= g.w {
-						continue
-					}
-					in := x[((b*g.h+iy)*g.w+ix)*c : ((b*g.h+iy)*g.w+ix+1)*c]
-					f := wd[(ky*g.kw+kx)*c : (ky*g.kw+kx+1)*c]
-					for ch := range out {
-						out[ch] += in[ch] * f[ch]
-					}
+				f := wd[(ky*g.kw+kx)*c : (ky*g.kw+kx+1)*c]
+				src := in[(ox0*g.stride+off)*c:]
+				dst := out[ox0*c : ox1*c]
+				if vector {
+					fmaPeriodic(&dst[0], &src[0], &f[0], c, ox1-ox0, g.stride*c)
+					continue
 				}
+				fmaPeriodicGo(dst, src, f, c, ox1-ox0, g.stride*c)
 			}
-			finish(out, a.bias, a.act)
+		}
+		if a.bias != nil || a.act != ActNone {
+			for o := 0; o < len(out); o += c {
+				finish(out[o:o+c], a.bias, a.act)
+			}
+		}
+	}
+}
+
+// fmaPeriodicGo is the portable fmaPeriodic: dst[p*c+j] += src[p*stride+j]*w[j].
+func fmaPeriodicGo(dst, src, w []float32, c, n, stride int) {
+	for p := range n {
+		d := dst[p*c : p*c+c]
+		s := src[p*stride : p*stride+c]
+		for j := range d {
+			d[j] += s[j] * w[j]
 		}
 	}
 }

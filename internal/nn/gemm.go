@@ -1,7 +1,121 @@
 package nn
 
+import "math"
+
+// Matrix products: c = a·b for row-major a [m,k] and b [k,n]. The fast
+// path packs b (a filter, constant) once into panels of 16 columns
+// (panel-major, k rows of 16 floats, zero-padded) and runs a 6×16
+// register-blocked micro-kernel: AVX2/FMA assembly on amd64 when the CPU
+// has it, else the pure-Go kernel6x16.
+
+const (
+	tileRows = 6
+	tileCols = 16
+)
+
+// packPanels lays b [k,n] out as ceil(n/16) panels of k×16.
+func packPanels(b []float32, k, n int) []float32 {
+	panels := (n + tileCols - 1) / tileCols
+	out := make([]float32, panels*k*tileCols)
+	for p := range panels {
+		for kk := range k {
+			row := out[(p*k+kk)*tileCols : (p*k+kk+1)*tileCols]
+			for j := range tileCols {
+				if col := p*tileCols + j; col < n {
+					row[j] = b[kk*n+col]
+				}
+			}
+		}
+	}
+	return out
+}
+
+// epilogue is what the micro-kernel applies to a 6×16 tile before storing
+// it: bias per column, a clamp to [lo, hi] (the activation) and a store mask
+// for the columns of a partial panel. The assembly reads it by offset:
+// bias 0, mask 64, lo 128, hi 160.
+type epilogue struct {
+	bias [tileCols]float32
+	mask [tileCols]int32
+	lo   [8]float32
+	hi   [8]float32
+}
+
+func (e *epilogue) set(bias []float32, j0, cols int, act Activation) {
+	for j := range tileCols {
+		e.bias[j], e.mask[j] = 0, 0
+		if j < cols {
+			e.mask[j] = -1
+			if bias != nil {
+				e.bias[j] = bias[j0+j]
+			}
+		}
+	}
+	lo, hi := float32(math.Inf(-1)), float32(math.Inf(1))
+	switch act {
+	case ActRelu:
+		lo = 0
+	case ActRelu6:
+		lo, hi = 0, 6
+	}
+	for i := range e.lo {
+		e.lo[i], e.hi[i] = lo, hi
+	}
+}
+
+// gemmPacked computes c [m,n] = act(a [m,k] · b + bias), with b packed by
+// packPanels; bias may be nil.
+func gemmPacked(c, a []float32, m, n, k int, packed, bias []float32, act Activation) {
+	if m == 0 || n == 0 {
+		return
+	}
+	panels := (n + tileCols - 1) / tileCols
+	var ep epilogue
+	for p := range panels {
+		bp := packed[p*k*tileCols : (p+1)*k*tileCols]
+		cols := min(tileCols, n-p*tileCols)
+		ep.set(bias, p*tileCols, cols, act)
+		for i0 := 0; i0 < m; i0 += tileRows {
+			rows := tileRows
+			if i0+tileRows > m {
+				if m >= tileRows {
+					// overlap the previous tile rather than run a short one:
+					// the recomputed rows get the same values
+					i0 = m - tileRows
+				} else {
+					rows = m - i0
+				}
+			}
+			if rows < tileRows || !useAsm || k == 0 {
+				kernelGo(rows, cols, k, a[i0*k:], k, bp, c[i0*n+p*tileCols:], n, &ep)
+				continue
+			}
+			sgemmKernel6x16(k, &a[i0*k], k, &bp[0], &c[i0*n+p*tileCols], n, &ep)
+		}
+	}
+}
+
+// kernelGo is the portable micro-kernel: for r < rows ≤ 6, j < cols ≤ 16,
+// c[r*ldc+j] = clamp(Σp a[r*lda+p]·b[p*16+j] + bias[j]).
+func kernelGo(rows, cols, k int, a []float32, lda int, b []float32, c []float32, ldc int, ep *epilogue) {
+	for r := range rows {
+		var acc [tileCols]float32
+		arow := a[r*lda : r*lda+k]
+		for p, av := range arow {
+			brow := (*[tileCols]float32)(b[p*tileCols : p*tileCols+tileCols])
+			for j := range acc {
+				acc[j] += av * brow[j]
+			}
+		}
+		out := c[r*ldc : r*ldc+cols]
+		for j := range out {
+			out[j] = min(max(acc[j]+ep.bias[j], ep.lo[0]), ep.hi[0])
+		}
+	}
+}
+
 // sgemm computes c = act(a·b + bias) for row-major a [m,k], b [k,n],
-// c [m,n]; bias (len n) may be nil.
+// c [m,n] without packing (used for one-off products); bias may be nil.
 func sgemm(c, a, b []float32, m, n, k int, bias []float32, act Activation) {
 	for i := 0; i < m; i++ {
 		crow := c[i*n : (i+1)*n]

@@ -21,10 +21,10 @@ func MatMul(dst, a, b *Tensor, bias []float32, act Activation) {
 	args := kernelArgs{a: a.Data, b: b.Data, c: dst.Data, bias: bias, act: act, m: m, n: n, k: k}
 	if m < 4 {
 		// a vector times a matrix: split the columns
-		parallelFor(n, 32, task{run: matVecCols, args: args})
+		parallelFor(n, 32, matVecCols, args)
 		return
 	}
-	parallelFor(m, 4, task{run: matMulRows, args: args})
+	parallelFor(m, 4, matMulRows, args)
 }
 
 func matMulRows(t *task, lo, hi int, _ *[]float32) {

@@ -5,13 +5,18 @@ import (
 	"sync"
 )
 
-// task is one share of a parallel kernel. It is passed by value through the
-// pool's channel, so dispatching allocates nothing.
+// task is a parallel kernel invocation; pooled, so dispatching allocates
+// nothing.
 type task struct {
-	run    func(t *task, lo, hi int, scratch *[]float32)
+	run  func(t *task, lo, hi int, scratch *[]float32)
+	done chan struct{}
+	args kernelArgs
+}
+
+// chunk is one share of a task, sent by value to a worker.
+type chunk struct {
+	t      *task
 	lo, hi int
-	done   chan struct{}
-	args   kernelArgs
 }
 
 // kernelArgs carries a kernel's operands; each kernel uses a subset.
@@ -27,7 +32,7 @@ type kernelArgs struct {
 
 var pool struct {
 	once    sync.Once
-	tasks   chan task
+	tasks   chan chunk
 	mu      sync.Mutex
 	started int
 }
@@ -36,9 +41,11 @@ var doneChans = sync.Pool{New: func() any { return make(chan struct{}, 64) }}
 
 var scratchPool = sync.Pool{New: func() any { return new([]float32) }}
 
+var taskPool = sync.Pool{New: func() any { return new(task) }}
+
 // ensureWorkers starts pool workers until there are at least n.
 func ensureWorkers(n int) {
-	pool.once.Do(func() { pool.tasks = make(chan task, 64) })
+	pool.once.Do(func() { pool.tasks = make(chan chunk, 64) })
 	pool.mu.Lock()
 	defer pool.mu.Unlock()
 	for pool.started < n {
@@ -49,41 +56,45 @@ func ensureWorkers(n int) {
 
 func worker() {
 	scratch := new([]float32)
-	for t := range pool.tasks {
-		t.run(&t, t.lo, t.hi, scratch)
-		t.done <- struct{}{}
+	for c := range pool.tasks {
+		c.t.run(c.t, c.lo, c.hi, scratch)
+		c.t.done <- struct{}{}
 	}
 }
 
-// parallelFor runs t.run over [0, n) split into at most GOMAXPROCS chunks of
-// at least minChunk items; the caller runs the first chunk itself.
-func parallelFor(n, minChunk int, t task) {
+// parallelFor runs run(args) over [0, n) split into at most GOMAXPROCS
+// chunks of at least minChunk items; the caller runs the first chunk
+// itself.
+func parallelFor(n, minChunk int, run func(t *task, lo, hi int, scratch *[]float32), args kernelArgs) {
 	if n <= 0 {
 		return
 	}
+	t := taskPool.Get().(*task)
+	t.run, t.args = run, args
+	defer func() {
+		*t = task{}
+		taskPool.Put(t)
+	}()
 	parts := min(runtime.GOMAXPROCS(0), 64)
-	if minChunk < 1 {
-		minChunk = 1
-	}
+	minChunk = max(minChunk, 1)
 	parts = min(parts, (n+minChunk-1)/minChunk)
 	if parts <= 1 {
 		s := scratchPool.Get().(*[]float32)
-		t.run(&t, 0, n, s)
+		run(t, 0, n, s)
 		scratchPool.Put(s)
 		return
 	}
 	ensureWorkers(parts - 1)
 	done := doneChans.Get().(chan struct{})
 	t.done = done
-	chunk := (n + parts - 1) / parts
+	size := (n + parts - 1) / parts
 	sent := 0
-	for lo := chunk; lo < n; lo += chunk {
-		t.lo, t.hi = lo, min(lo+chunk, n)
-		pool.tasks <- t
+	for lo := size; lo < n; lo += size {
+		pool.tasks <- chunk{t: t, lo: lo, hi: min(lo+size, n)}
 		sent++
 	}
 	s := scratchPool.Get().(*[]float32)
-	t.run(&t, 0, chunk, s)
+	run(t, 0, size, s)
 	scratchPool.Put(s)
 	for range sent {
 		<-done

@@ -1,0 +1,33 @@
+package nn
+
+// Implemented in kernel_amd64.s (AVX2 + FMA).
+
+//go:noescape
+func sgemmKernel6x16(k int, a *float32, lda int, b *float32, c *float32, ldc int, ep *epilogue)
+
+//go:noescape
+func fmaPeriodic(dst, src, w *float32, c, n, srcStride int)
+
+func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
+
+func xgetbv() (eax uint32)
+
+// haveAVX2FMA reports AVX2 and FMA support with the OS saving YMM state.
+func haveAVX2FMA() bool {
+	maxID, _, _, _ := cpuid(0, 0)
+	if maxID < 7 {
+		return false
+	}
+	_, _, ecx1, _ := cpuid(1, 0)
+	const fma, osxsave, avx = 1 << 12, 1 << 27, 1 << 28
+	if ecx1&fma == 0 || ecx1&osxsave == 0 || ecx1&avx == 0 {
+		return false
+	}
+	if xgetbv()&6 != 6 { // XMM and YMM state enabled
+		return false
+	}
+	_, ebx7, _, _ := cpuid(7, 0)
+	return ebx7&(1<<5) != 0 // AVX2
+}
+
+var useAsm = haveAVX2FMA()

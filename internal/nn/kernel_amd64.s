@@ -1,0 +1,181 @@
+#include "textflag.h"
+
+// func sgemmKernel6x16(k int, a *float32, lda int, b *float32, c *float32, ldc int, ep *epilogue)
+// c[r][j] = act(sum_p a[r*lda+p] * b[p*16+j] + ep.bias[j]) for r < 6,
+// j < 16, stored where ep.mask[j] is set (overwrites c).
+TEXT ·sgemmKernel6x16(SB), NOSPLIT, $0-56
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), R8
+	MOVQ b+24(FP), DI
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R9
+	SHLQ $2, R8
+	SHLQ $2, R9
+	MOVQ SI, R10
+	LEAQ (SI)(R8*1), R11
+	LEAQ (SI)(R8*2), R12
+	LEAQ (R11)(R8*2), R13
+	LEAQ (R12)(R8*2), R14
+	LEAQ (R13)(R8*2), BX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+	XORQ AX, AX
+	TESTQ CX, CX
+	JZ store
+
+loop:
+	VMOVUPS (DI), Y12
+	VMOVUPS 32(DI), Y13
+	VBROADCASTSS (R10)(AX*1), Y14
+	VFMADD231PS Y12, Y14, Y0
+	VFMADD231PS Y13, Y14, Y1
+	VBROADCASTSS (R11)(AX*1), Y15
+	VFMADD231PS Y12, Y15, Y2
+	VFMADD231PS Y13, Y15, Y3
+	VBROADCASTSS (R12)(AX*1), Y14
+	VFMADD231PS Y12, Y14, Y4
+	VFMADD231PS Y13, Y14, Y5
+	VBROADCASTSS (R13)(AX*1), Y15
+	VFMADD231PS Y12, Y15, Y6
+	VFMADD231PS Y13, Y15, Y7
+	VBROADCASTSS (R14)(AX*1), Y14
+	VFMADD231PS Y12, Y14, Y8
+	VFMADD231PS Y13, Y14, Y9
+	VBROADCASTSS (BX)(AX*1), Y15
+	VFMADD231PS Y12, Y15, Y10
+	VFMADD231PS Y13, Y15, Y11
+	ADDQ $64, DI
+	ADDQ $4, AX
+	DECQ CX
+	JNZ loop
+
+store:
+	MOVQ ep+48(FP), R8
+	// bias
+	VMOVUPS 0(R8), Y12
+	VMOVUPS 32(R8), Y13
+	VADDPS Y12, Y0, Y0
+	VADDPS Y13, Y1, Y1
+	VADDPS Y12, Y2, Y2
+	VADDPS Y13, Y3, Y3
+	VADDPS Y12, Y4, Y4
+	VADDPS Y13, Y5, Y5
+	VADDPS Y12, Y6, Y6
+	VADDPS Y13, Y7, Y7
+	VADDPS Y12, Y8, Y8
+	VADDPS Y13, Y9, Y9
+	VADDPS Y12, Y10, Y10
+	VADDPS Y13, Y11, Y11
+	// activation: lo[0:8] = lower clamp (max), hi = upper clamp (min)
+	VMOVUPS 128(R8), Y12
+	VMOVUPS 160(R8), Y13
+	VMAXPS Y0, Y12, Y0
+	VMAXPS Y1, Y12, Y1
+	VMAXPS Y2, Y12, Y2
+	VMAXPS Y3, Y12, Y3
+	VMAXPS Y4, Y12, Y4
+	VMAXPS Y5, Y12, Y5
+	VMAXPS Y6, Y12, Y6
+	VMAXPS Y7, Y12, Y7
+	VMAXPS Y8, Y12, Y8
+	VMAXPS Y9, Y12, Y9
+	VMAXPS Y10, Y12, Y10
+	VMAXPS Y11, Y12, Y11
+	VMINPS Y0, Y13, Y0
+	VMINPS Y1, Y13, Y1
+	VMINPS Y2, Y13, Y2
+	VMINPS Y3, Y13, Y3
+	VMINPS Y4, Y13, Y4
+	VMINPS Y5, Y13, Y5
+	VMINPS Y6, Y13, Y6
+	VMINPS Y7, Y13, Y7
+	VMINPS Y8, Y13, Y8
+	VMINPS Y9, Y13, Y9
+	VMINPS Y10, Y13, Y10
+	VMINPS Y11, Y13, Y11
+	// masked stores (mask = all ones for a full panel)
+	VMOVUPS 64(R8), Y12
+	VMOVUPS 96(R8), Y13
+	VMASKMOVPS Y0, Y12, (DX)
+	VMASKMOVPS Y1, Y13, 32(DX)
+	ADDQ R9, DX
+	VMASKMOVPS Y2, Y12, (DX)
+	VMASKMOVPS Y3, Y13, 32(DX)
+	ADDQ R9, DX
+	VMASKMOVPS Y4, Y12, (DX)
+	VMASKMOVPS Y5, Y13, 32(DX)
+	ADDQ R9, DX
+	VMASKMOVPS Y6, Y12, (DX)
+	VMASKMOVPS Y7, Y13, 32(DX)
+	ADDQ R9, DX
+	VMASKMOVPS Y8, Y12, (DX)
+	VMASKMOVPS Y9, Y13, 32(DX)
+	ADDQ R9, DX
+	VMASKMOVPS Y10, Y12, (DX)
+	VMASKMOVPS Y11, Y13, 32(DX)
+	VZEROUPPER
+	RET
+
+// func fmaPeriodic(dst, src, w *float32, c, n, srcStride int)
+// for p < n: for j < c: dst[p*c+j] += src[p*srcStride+j] * w[j]  (fused,
+// one rounding). c must be a positive multiple of 8.
+TEXT ·fmaPeriodic(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ w+16(FP), R8
+	MOVQ c+24(FP), CX
+	MOVQ n+32(FP), DX
+	MOVQ srcStride+40(FP), R9
+	SHLQ $2, R9
+	SHLQ $2, CX
+	TESTQ DX, DX
+	JZ done
+
+pixel:
+	XORQ AX, AX
+
+chunk:
+	VMOVUPS (SI)(AX*1), Y0
+	VMOVUPS (DI)(AX*1), Y1
+	VFMADD231PS (R8)(AX*1), Y0, Y1
+	VMOVUPS Y1, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, CX
+	JLT chunk
+	ADDQ CX, DI
+	ADDQ R9, SI
+	DECQ DX
+	JNZ pixel
+
+done:
+	VZEROUPPER
+	RET
+
+// func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
+TEXT ·cpuid(SB), NOSPLIT, $0-24
+	MOVL eaxArg+0(FP), AX
+	MOVL ecxArg+4(FP), CX
+	CPUID
+	MOVL AX, eax+8(FP)
+	MOVL BX, ebx+12(FP)
+	MOVL CX, ecx+16(FP)
+	MOVL DX, edx+20(FP)
+	RET
+
+// func xgetbv() (eax uint32)
+TEXT ·xgetbv(SB), NOSPLIT, $0-4
+	MOVL $0, CX
+	XGETBV
+	MOVL AX, eax+0(FP)
+	RET

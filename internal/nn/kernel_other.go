@@ -1,0 +1,13 @@
+//go:build !amd64
+
+package nn
+
+var useAsm = false
+
+func sgemmKernel6x16(k int, a *float32, lda int, b *float32, c *float32, ldc int, ep *epilogue) {
+	panic("nn: no assembly kernels on this architecture")
+}
+
+func fmaPeriodic(dst, src, w *float32, c, n, srcStride int) {
+	panic("nn: no assembly kernels on this architecture")
+}

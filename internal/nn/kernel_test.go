@@ -1,0 +1,61 @@
+package nn
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// TestAsmMatchesGo runs the convolutions with the assembly kernels and
+// with the pure-Go fallback and compares them (skipped without AVX2/FMA).
+func TestAsmMatchesGo(t *testing.T) {
+	if !useAsm {
+		t.Skip("no AVX2/FMA: only the Go kernels run here")
+	}
+	r := rand.New(rand.NewPCG(9, 9))
+	run := func(asm bool, f func()) {
+		saved := useAsm
+		useAsm = asm
+		defer func() { useAsm = saved }()
+		f()
+	}
+	for _, tc := range []struct{ h, c, k, oc, stride int }{
+		{13, 3, 3, 5, 1}, {20, 24, 1, 28, 1}, {9, 32, 3, 64, 2}, {7, 16, 3, 16, 1}, {5, 8, 1, 3, 1},
+	} {
+		for _, act := range []Activation{ActNone, ActRelu, ActRelu6} {
+			x := randTensor(r, 1, tc.h, tc.h, tc.c)
+			w, _ := NewWeights4D(randTensor(r, tc.k, tc.k, tc.c, tc.oc))
+			bias := randTensor(r, tc.oc).Data
+			var fast, slow Tensor
+			run(true, func() { Conv2D(&fast, x, w, bias, tc.stride, Same, act) })
+			run(false, func() { Conv2D(&slow, x, w, bias, tc.stride, Same, act) })
+			if d := maxDiff(fast.Data, slow.Data); d > 1e-4 {
+				t.Errorf("conv %+v act %d: asm and Go differ by %g", tc, act, d)
+			}
+			dw, _ := NewWeights4D(randTensor(r, 3, 3, tc.c, 1))
+			run(true, func() { DepthwiseConv2D(&fast, x, dw, nil, tc.stride, Same, act) })
+			run(false, func() { DepthwiseConv2D(&slow, x, dw, nil, tc.stride, Same, act) })
+			if d := maxDiff(fast.Data, slow.Data); d > 1e-5 {
+				t.Errorf("depthwise %+v: asm and Go differ by %g", tc, d)
+			}
+		}
+	}
+}
+
+// TestNoAllocationsPerRun checks that running a planned graph a second
+// time allocates nothing.
+func TestNoAllocationsPerRun(t *testing.T) {
+	x := randTensor(rand.New(rand.NewPCG(1, 1)), 1, 16, 16, 8)
+	w, _ := NewWeights4D(randTensor(rand.New(rand.NewPCG(2, 2)), 3, 3, 8, 24))
+	dw, _ := NewWeights4D(randTensor(rand.New(rand.NewPCG(3, 3)), 3, 3, 24, 1))
+	var a, b, c Tensor
+	f := func() {
+		Conv2D(&a, x, w, nil, 1, Same, ActRelu)
+		DepthwiseConv2D(&b, &a, dw, nil, 2, Same, ActNone)
+		MaxPool(&c, &b, 2, 2, Valid)
+		Add(&c, &c, &c)
+	}
+	f()
+	if n := testing.AllocsPerRun(20, f); n != 0 {
+		t.Errorf("%v allocations per run", n)
+	}
+}
