@@ -19,6 +19,7 @@ const keysUsage = `usage: idgate keys create|list|revoke [flags]
   create  --tenant ID [--kind api_key|oauth_client|subscription_key] [--name N] [--json]
   list    [--tenant ID] [--json]
   revoke  --tenant ID KEYID
+  rotate-signing-key [--invalidate-tokens]
 
 Run 'idgate keys <subcommand> -h' for flags and examples.`
 
@@ -27,7 +28,7 @@ const keysActor = "cli"
 
 // runKeys manages a tenant's credentials: API keys, OAuth clients and
 // subscription keys. Secrets are printed once, by create, and never again.
-func runKeys(ctx context.Context, args []string, st idgate.TenantStore, stdout, stderr io.Writer) error {
+func runKeys(ctx context.Context, args []string, st auth.Store, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		return usageError{errors.New(keysUsage)}
 	}
@@ -38,6 +39,8 @@ func runKeys(ctx context.Context, args []string, st idgate.TenantStore, stdout, 
 		return runKeysList(ctx, args[1:], st, stdout, stderr)
 	case "revoke":
 		return runKeysRevoke(ctx, args[1:], st, stdout, stderr)
+	case "rotate-signing-key":
+		return runKeysRotate(ctx, args[1:], st, stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprintln(stderr, keysUsage)
 		return flag.ErrHelp
@@ -194,6 +197,37 @@ Revocation takes effect at once and cannot be undone.
 		return keysError(err, "tenant "+*tenant+" has no credential "+id+" (see 'idgate keys list')")
 	}
 	fmt.Fprintf(stdout, "revoked %s\n", id)
+	return nil
+}
+
+func runKeysRotate(ctx context.Context, args []string, st idgate.SigningKeyStore, stdout, stderr io.Writer) error {
+	fs := newFlagSet("keys rotate-signing-key", "keys rotate-signing-key [--invalidate-tokens]", `  idgate keys rotate-signing-key
+  idgate keys rotate-signing-key --invalidate-tokens   # after a suspected key leak
+
+Creates a new key for signing OAuth access tokens and retires the others. Tokens signed
+by a retired key stay valid until they expire (15 minutes), unless --invalidate-tokens is
+given; clients then fetch new tokens. Running servers switch within a minute. Keys also
+rotate by themselves every 30 days.
+`, stderr)
+	invalidate := fs.Bool("invalidate-tokens", false, "make tokens signed by the old keys invalid at once")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		return usageError{errors.New("keys rotate-signing-key takes no arguments")}
+	}
+	now := time.Now().UTC()
+	retireAt := now
+	if *invalidate {
+		// Retired further back than any token's lifetime, the old keys
+		// verify nothing (SigningKeys no longer returns them).
+		retireAt = now.Add(-24 * time.Hour)
+	}
+	kid, err := auth.RotateSigningKeys(ctx, st, now, retireAt)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "signing key %s is now active\n", kid)
 	return nil
 }
 

@@ -139,7 +139,10 @@ func (m *memStore) RetireSigningKey(_ context.Context, id string, at time.Time) 
 	defer m.mu.Unlock()
 	for _, k := range m.keys {
 		if k.ID == id {
-			k.RetiredAt = &at
+			// Retiring again can only move the time earlier.
+			if k.RetiredAt == nil || at.Before(*k.RetiredAt) {
+				k.RetiredAt = &at
+			}
 			return nil
 		}
 	}

@@ -407,3 +407,28 @@ func TestUnauthorizedErrorHidesReason(t *testing.T) {
 		t.Error("reason lost for the logs")
 	}
 }
+
+func TestRotateSigningKeysInvalidatingTokens(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	old := f.token(t)
+	// A plain rotation first: the token's key is retired but verifies.
+	if _, err := f.auth.RotateSigningKey(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.auth.AuthenticateBearer(ctx, old); err != nil {
+		t.Fatal(err)
+	}
+	now := f.clock.Now()
+	kid, err := RotateSigningKeys(ctx, f.store, now, now.Add(-f.auth.verifyWindow()-time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A running server learns of it when its key cache expires.
+	f.clock.Advance(keyCacheTTL)
+	_, err = f.auth.AuthenticateBearer(ctx, old)
+	wantUnauthorized(t, err, errUnknownKey)
+	if got := kidOf(t, f.token(t)); got != kid {
+		t.Errorf("signing with %s, want the new key %s", got, kid)
+	}
+}

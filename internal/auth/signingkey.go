@@ -120,33 +120,50 @@ func (a *Authenticator) RotateSigningKey(ctx context.Context) (kid string, err e
 }
 
 func (a *Authenticator) rotateLocked(ctx context.Context, now time.Time) (string, error) {
-	public, private, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		return "", fmt.Errorf("generate signing key: %w", err)
-	}
-	kid, err := randomBase32(idLen * 5 / 8)
+	kid, err := RotateSigningKeys(ctx, a.store, now, now)
 	if err != nil {
 		return "", err
-	}
-	key := &idgate.SigningKey{ID: kid, Algorithm: algEdDSA, Private: private, Public: public, CreatedAt: now}
-	if err := a.store.CreateSigningKey(ctx, key); err != nil {
-		return "", fmt.Errorf("create signing key: %w", err)
-	}
-	// Reload so keys created by other replicas are retired too.
-	if err := a.reloadLocked(ctx, now); err != nil {
-		return "", err
-	}
-	for _, k := range a.ring.keys {
-		if k.id != kid && k.retired == nil {
-			if err := a.store.RetireSigningKey(ctx, k.id, now); err != nil {
-				return "", fmt.Errorf("retire signing key %s: %w", k.id, err)
-			}
-		}
 	}
 	if err := a.reloadLocked(ctx, now); err != nil {
 		return "", err
 	}
 	a.cfg.Logger.Info("signing key rotated", "kid", kid)
+	return kid, nil
+}
+
+// RotateSigningKeys creates a new Ed25519 signing key in store and retires
+// every other active key at retireAt, returning the new key's id. With
+// retireAt = now, tokens signed by the old keys stay valid until they
+// expire; a retireAt at least a token lifetime in the past makes them
+// invalid at once (after a suspected key leak). Running servers pick the
+// new key up within a minute. Authenticator.RotateSigningKey is the same
+// for a running server.
+func RotateSigningKeys(ctx context.Context, store idgate.SigningKeyStore, now, retireAt time.Time) (kid string, err error) {
+	public, private, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return "", fmt.Errorf("generate signing key: %w", err)
+	}
+	if kid, err = randomBase32(idLen * 5 / 8); err != nil {
+		return "", err
+	}
+	key := &idgate.SigningKey{ID: kid, Algorithm: algEdDSA, Private: private, Public: public, CreatedAt: now}
+	if err := store.CreateSigningKey(ctx, key); err != nil {
+		return "", fmt.Errorf("create signing key: %w", err)
+	}
+	// Read back every key not yet retired at retireAt, including those
+	// other replicas created, and those retired since (which, when
+	// retireAt is in the past, must stop verifying too).
+	keys, err := store.SigningKeys(ctx, retireAt)
+	if err != nil {
+		return "", fmt.Errorf("load signing keys: %w", err)
+	}
+	for _, k := range keys {
+		if k.ID != kid && (k.RetiredAt == nil || k.RetiredAt.After(retireAt)) {
+			if err := store.RetireSigningKey(ctx, k.ID, retireAt); err != nil {
+				return "", fmt.Errorf("retire signing key %s: %w", k.ID, err)
+			}
+		}
+	}
 	return kid, nil
 }
 
