@@ -55,10 +55,8 @@ func (s *Service) lookup(ctx context.Context, req *idgate.VerificationRequest) (
 	rec, err := s.Source.Lookup(ctx, req.Country, req.IDType, req.Number)
 	switch idgate.ErrorCode(err) {
 	case "":
-		if !rec.PhotoOnly {
-			if err := s.Store.PutCachedRecord(ctx, rec, s.now()); err != nil {
-				return nil, nil, fmt.Errorf("cache registry answer: %w", err)
-			}
+		if err := s.refreshCache(ctx, rec); err != nil {
+			return nil, nil, err
 		}
 		return rec, &idgate.Result{Outcome: outcomeOf(rec)}, nil
 	case idgate.ENOTFOUND:
@@ -82,6 +80,37 @@ func (s *Service) lookup(ctx context.Context, req *idgate.VerificationRequest) (
 		return nil, nil, fmt.Errorf("registry lookup: %w", err)
 	}
 }
+
+// refreshCache stores a live answer in the identity cache. A number looked
+// up again within cacheRefresh is not rewritten: the cached copy is at most
+// that much older than the registry, and the write is the costliest part of
+// a lookup.
+func (s *Service) refreshCache(ctx context.Context, rec *idgate.Record) error {
+	if rec.PhotoOnly {
+		return nil
+	}
+	key := string(rec.Country) + "/" + string(rec.IDType) + "/" + rec.Number
+	now := s.now()
+	if last, ok := s.cacheWrites.Load(key); ok && now.Sub(last.(time.Time)) < cacheRefresh {
+		return nil
+	}
+	if err := s.Store.PutCachedRecord(ctx, rec, now); err != nil {
+		return fmt.Errorf("cache registry answer: %w", err)
+	}
+	if s.cacheWriteCount.Add(1) > maxTrackedCacheWrites {
+		s.cacheWrites.Clear() // bound the memory; the cost is a few extra writes
+		s.cacheWriteCount.Store(0)
+	}
+	s.cacheWrites.Store(key, now)
+	return nil
+}
+
+// cacheRefresh is how often one number's cached answer is rewritten, and
+// maxTrackedCacheWrites bounds the numbers remembered for that.
+const (
+	cacheRefresh          = 10 * time.Minute
+	maxTrackedCacheWrites = 100_000
+)
 
 // cached returns a cached record younger than the TTL.
 func (s *Service) cached(ctx context.Context, req *idgate.VerificationRequest) (*idgate.Record, time.Time, error) {

@@ -13,6 +13,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/idgate/idgate"
@@ -42,6 +44,9 @@ type Service struct {
 	Face   idgate.FaceEngine
 	Config Config
 	Now    idgate.Clock
+
+	cacheWrites     sync.Map // lookup key → time of the last identity-cache write
+	cacheWriteCount atomic.Int64
 }
 
 func (s *Service) now() time.Time {
