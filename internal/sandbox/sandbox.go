@@ -57,7 +57,12 @@ func Identities(now time.Time) []Identity {
 	for _, f := range countries {
 		all = append(all, f(now)...)
 	}
-	sort.SliceStable(all, func(i, j int) bool { return all[i].Country < all[j].Country })
+	sort.SliceStable(all, func(i, j int) bool {
+		if all[i].Country != all[j].Country {
+			return all[i].Country < all[j].Country
+		}
+		return all[i].Endpoint < all[j].Endpoint
+	})
 	return all
 }
 
