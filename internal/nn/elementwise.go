@@ -22,22 +22,26 @@ func (op binaryOp) String() string {
 
 // Add computes dst = a + b with NumPy/TensorFlow broadcasting. dst may
 // alias a or b when it has the broadcast shape.
-func Add(dst, a, b *Tensor) { binaryKernel(dst, a, b, opAdd) }
+func Add(dst, a, b *Tensor) { binaryKernel(dst, a, b, opAdd, ActNone) }
+
+// AddAct computes dst = act(a + b) in one pass (a residual connection
+// followed by ReLU); broadcasting as Add.
+func AddAct(dst, a, b *Tensor, act Activation) { binaryKernel(dst, a, b, opAdd, act) }
 
 // Sub computes dst = a - b with broadcasting.
-func Sub(dst, a, b *Tensor) { binaryKernel(dst, a, b, opSub) }
+func Sub(dst, a, b *Tensor) { binaryKernel(dst, a, b, opSub, ActNone) }
 
 // Mul computes dst = a * b with broadcasting.
-func Mul(dst, a, b *Tensor) { binaryKernel(dst, a, b, opMul) }
+func Mul(dst, a, b *Tensor) { binaryKernel(dst, a, b, opMul, ActNone) }
 
 // Div computes dst = a / b with broadcasting.
-func Div(dst, a, b *Tensor) { binaryKernel(dst, a, b, opDiv) }
+func Div(dst, a, b *Tensor) { binaryKernel(dst, a, b, opDiv, ActNone) }
 
 // Max computes dst = max(a, b) element-wise with broadcasting.
-func Max(dst, a, b *Tensor) { binaryKernel(dst, a, b, opMax) }
+func Max(dst, a, b *Tensor) { binaryKernel(dst, a, b, opMax, ActNone) }
 
 // Min computes dst = min(a, b) element-wise with broadcasting.
-func Min(dst, a, b *Tensor) { binaryKernel(dst, a, b, opMin) }
+func Min(dst, a, b *Tensor) { binaryKernel(dst, a, b, opMin, ActNone) }
 
 // AddScalar computes dst = x + s; dst may alias x.
 func AddScalar(dst, x *Tensor, s float32) { scalarOp(dst, x, s, opAdd, false) }
@@ -152,60 +156,82 @@ func BroadcastShape(a, b []int) ([]int, error) {
 
 const maxRank = 8
 
-func binaryKernel(dst, a, b *Tensor, op binaryOp) {
+func binaryKernel(dst, a, b *Tensor, op binaryOp, act Activation) {
 	switch {
 	case sameShape(a.Shape, b.Shape):
 		if dst != a && dst != b {
 			dst.Resize(a.Shape...)
 		}
-		x, y, out := a.Data, b.Data[:len(a.Data)], dst.Data[:len(a.Data)]
-		switch op {
-		case opAdd:
-			for i := range out {
-				out[i] = x[i] + y[i]
-			}
-		case opMul:
-			for i := range out {
-				out[i] = x[i] * y[i]
-			}
-		default:
-			for i := range out {
-				out[i] = apply(op, x[i], y[i])
-			}
-		}
+		n := len(a.Data)
+		elementwise(op, dst.Data[:n], a.Data, b.Data[:n], act)
 		return
 	case len(b.Data) == 1 && len(a.Shape) >= len(b.Shape):
 		scalarOp(dst, a, b.Data[0], op, false)
-		return
 	case len(a.Data) == 1 && len(b.Shape) >= len(a.Shape):
 		scalarOp(dst, b, a.Data[0], op, true)
-		return
 	case isChannelVector(b, a):
 		if dst != a {
 			dst.Resize(a.Shape...)
 		}
-		c := len(b.Data)
-		y := b.Data
-		for o := 0; o < len(a.Data); o += c {
-			x, out := a.Data[o:o+c], dst.Data[o:o+c]
-			switch op {
-			case opAdd:
-				for i := range out {
-					out[i] = x[i] + y[i]
-				}
-			case opMul:
-				for i := range out {
-					out[i] = x[i] * y[i]
-				}
-			default:
-				for i := range out {
-					out[i] = apply(op, x[i], y[i])
-				}
-			}
-		}
+		elementwiseChan(op, dst.Data[:len(a.Data)], a.Data, b.Data, act)
+		return
+	default:
+		broadcastGeneral(dst, a, b, op)
+	}
+	if act != ActNone {
+		unary(dst, dst, actOp(act))
+	}
+}
+
+func actOp(act Activation) unaryOp {
+	if act == ActRelu6 {
+		return opRelu6
+	}
+	return opRelu
+}
+
+// bounds returns the activation as a clamp interval.
+func (a Activation) bounds() (lo, hi float32) {
+	lo, hi = float32(math.Inf(-1)), float32(math.Inf(1))
+	switch a {
+	case ActRelu:
+		lo = 0
+	case ActRelu6:
+		lo, hi = 0, 6
+	}
+	return lo, hi
+}
+
+// elementwise computes out[i] = act(x[i] op y[i]), vectorised for add, sub
+// and mul.
+func elementwise(op binaryOp, out, x, y []float32, act Activation) {
+	n := len(out)
+	done := 0
+	if useAsm && op <= opMul && n >= 8 {
+		done = n &^ 7
+		lo, hi := act.bounds()
+		vecOp(int(op), &out[0], &x[0], &y[0], done, lo, hi)
+	}
+	x, y = x[:n], y[:n]
+	for i := done; i < n; i++ {
+		out[i] = act.apply(apply(op, x[i], y[i]))
+	}
+}
+
+// elementwiseChan computes out[p*c+j] = act(x[p*c+j] op v[j]), c = len(v).
+func elementwiseChan(op binaryOp, out, x, v []float32, act Activation) {
+	c := len(v)
+	if useAsm && op <= opMul && c%8 == 0 && len(out) > 0 {
+		lo, hi := act.bounds()
+		vecOpChan(int(op), &out[0], &x[0], &v[0], c, len(out)/c, lo, hi)
 		return
 	}
-	broadcastGeneral(dst, a, b, op)
+	for o := 0; o < len(out); o += c {
+		xs, ys := x[o:o+c], out[o:o+c]
+		for i := range ys {
+			ys[i] = act.apply(apply(op, xs[i], v[i]))
+		}
+	}
 }
 
 // isChannelVector reports whether b is a vector along a's last axis (shape
@@ -293,6 +319,15 @@ func unary(dst, x *Tensor, op unaryOp) {
 		dst.Resize(x.Shape...)
 	}
 	out, in := dst.Data, x.Data[:len(dst.Data)]
+	if (op == opRelu || op == opRelu6) && useAsm && len(out) >= 8 {
+		n := len(out) &^ 7
+		lo, hi := ActRelu.bounds()
+		if op == opRelu6 {
+			lo, hi = ActRelu6.bounds()
+		}
+		vecClamp(&out[0], &in[0], n, lo, hi)
+		out, in = out[n:], in[n:]
+	}
 	switch op {
 	case opRelu:
 		for i, v := range in {

@@ -226,6 +226,7 @@ func plan(gj *graphJSON, ws map[string]*Tensor) (*Graph, error) {
 	if err := g.foldConstants(); err != nil {
 		return nil, err
 	}
+	g.fuseRelus()
 	g.assignBuffers()
 	return g, nil
 }
@@ -359,6 +360,51 @@ func (g *Graph) foldConstants() error {
 	}
 	g.nodes = kept
 	return nil
+}
+
+// fuseRelus folds a Relu into the node that produces its input when the
+// Relu is that node's only reader: into an Add (AddAct), a convolution or
+// matrix product without activation, or through a MaxPool into the
+// convolution before it (relu∘maxpool = maxpool∘relu exactly). The Relu
+// becomes a view of its input.
+func (g *Graph) fuseRelus() {
+	readers := map[int]int{}
+	producer := map[int]*gnode{}
+	for _, n := range g.nodes {
+		producer[n.out] = n
+		for _, in := range n.in {
+			readers[in]++
+		}
+	}
+	for _, o := range g.outputs {
+		readers[o.slot] += 2 // never fuse away a graph output
+	}
+	fusable := func(p *gnode) bool {
+		switch p.op {
+		case "Add", "AddV2", "Conv2D", "_FusedConv2D", "DepthwiseConv2dNative", "FusedDepthwiseConv2dNative", "MatMul", "_FusedMatMul":
+			return p.act == ActNone && p.alpha == nil
+		}
+		return false
+	}
+	for _, r := range g.nodes {
+		if r.op != "Relu" || len(r.in) != 1 || readers[r.in[0]] != 1 {
+			continue
+		}
+		p := producer[r.in[0]]
+		if p == nil {
+			continue
+		}
+		target := p
+		if p.op == "MaxPool" && len(p.in) == 1 && readers[p.in[0]] == 1 {
+			target = producer[p.in[0]]
+		}
+		if target == nil || !fusable(target) {
+			continue
+		}
+		target.act = ActRelu
+		r.op, r.buf = "Relu(fused)", -1
+		r.run = func(s *Session, n *gnode) { x := s.in(n, 0); Reshape(&s.slots[n.out], x, x.Shape...) }
+	}
 }
 
 // assignBuffers gives every non-view node a buffer id, reusing the buffer

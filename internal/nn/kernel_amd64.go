@@ -31,3 +31,12 @@ func haveAVX2FMA() bool {
 }
 
 var useAsm = haveAVX2FMA()
+
+//go:noescape
+func vecOp(op int, dst, a, b *float32, n int, lo, hi float32)
+
+//go:noescape
+func vecOpChan(op int, dst, a, v *float32, c, npix int, lo, hi float32)
+
+//go:noescape
+func vecClamp(dst, x *float32, n int, lo, hi float32)

@@ -179,3 +179,130 @@ TEXT ·xgetbv(SB), NOSPLIT, $0-4
 	XGETBV
 	MOVL AX, eax+0(FP)
 	RET
+
+// func vecOp(op int, dst, a, b *float32, n int, lo, hi float32)
+// dst[i] = clamp(a[i] op b[i], lo, hi) for i < n (n a multiple of 8);
+// op 0 add, 1 sub, 2 mul. NaN propagates.
+TEXT ·vecOp(SB), NOSPLIT, $0-48
+	MOVQ op+0(FP), R8
+	MOVQ dst+8(FP), DI
+	MOVQ a+16(FP), SI
+	MOVQ b+24(FP), DX
+	MOVQ n+32(FP), CX
+	VBROADCASTSS lo+40(FP), Y14
+	VBROADCASTSS hi+44(FP), Y15
+	SHLQ $2, CX
+	XORQ AX, AX
+	TESTQ CX, CX
+	JZ vdone
+	CMPQ R8, $1
+	JEQ vsub
+	CMPQ R8, $2
+	JEQ vmul
+
+vadd:
+	VMOVUPS (SI)(AX*1), Y0
+	VADDPS (DX)(AX*1), Y0, Y0
+	VMAXPS Y0, Y14, Y0
+	VMINPS Y0, Y15, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, CX
+	JLT vadd
+	JMP vdone
+
+vsub:
+	VMOVUPS (SI)(AX*1), Y0
+	VSUBPS (DX)(AX*1), Y0, Y0
+	VMAXPS Y0, Y14, Y0
+	VMINPS Y0, Y15, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, CX
+	JLT vsub
+	JMP vdone
+
+vmul:
+	VMOVUPS (SI)(AX*1), Y0
+	VMULPS (DX)(AX*1), Y0, Y0
+	VMAXPS Y0, Y14, Y0
+	VMINPS Y0, Y15, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, CX
+	JLT vmul
+
+vdone:
+	VZEROUPPER
+	RET
+
+// func vecOpChan(op int, dst, a, v *float32, c, npix int, lo, hi float32)
+// dst[p*c+j] = clamp(a[p*c+j] op v[j], lo, hi) for p < npix, j < c (c a
+// multiple of 8); op 0 add, 1 sub, 2 mul.
+TEXT ·vecOpChan(SB), NOSPLIT, $0-56
+	MOVQ op+0(FP), R8
+	MOVQ dst+8(FP), DI
+	MOVQ a+16(FP), SI
+	MOVQ v+24(FP), DX
+	MOVQ c+32(FP), CX
+	MOVQ npix+40(FP), R9
+	VBROADCASTSS lo+48(FP), Y14
+	VBROADCASTSS hi+52(FP), Y15
+	SHLQ $2, CX
+	TESTQ R9, R9
+	JZ cdone
+
+cpix:
+	XORQ AX, AX
+cloop:
+	VMOVUPS (SI)(AX*1), Y0
+	CMPQ R8, $1
+	JEQ csub
+	CMPQ R8, $2
+	JEQ cmul
+	VADDPS (DX)(AX*1), Y0, Y0
+	JMP cclamp
+csub:
+	VSUBPS (DX)(AX*1), Y0, Y0
+	JMP cclamp
+cmul:
+	VMULPS (DX)(AX*1), Y0, Y0
+cclamp:
+	VMAXPS Y0, Y14, Y0
+	VMINPS Y0, Y15, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, CX
+	JLT cloop
+	ADDQ CX, DI
+	ADDQ CX, SI
+	DECQ R9
+	JNZ cpix
+
+cdone:
+	VZEROUPPER
+	RET
+
+// func vecClamp(dst, x *float32, n int, lo, hi float32)
+// dst[i] = clamp(x[i], lo, hi) for i < n (n a multiple of 8).
+TEXT ·vecClamp(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+16(FP), CX
+	VBROADCASTSS lo+24(FP), Y14
+	VBROADCASTSS hi+28(FP), Y15
+	SHLQ $2, CX
+	XORQ AX, AX
+	TESTQ CX, CX
+	JZ kdone
+kloop:
+	VMOVUPS (SI)(AX*1), Y0
+	VMAXPS Y0, Y14, Y0
+	VMINPS Y0, Y15, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, CX
+	JLT kloop
+kdone:
+	VZEROUPPER
+	RET

@@ -11,3 +11,15 @@ func sgemmKernel6x16(k int, a *float32, lda int, b *float32, c *float32, ldc int
 func fmaPeriodic(dst, src, w *float32, c, n, srcStride int) {
 	panic("nn: no assembly kernels on this architecture")
 }
+
+func vecOp(op int, dst, a, b *float32, n int, lo, hi float32) {
+	panic("nn: no assembly kernels on this architecture")
+}
+
+func vecOpChan(op int, dst, a, v *float32, c, npix int, lo, hi float32) {
+	panic("nn: no assembly kernels on this architecture")
+}
+
+func vecClamp(dst, x *float32, n int, lo, hi float32) {
+	panic("nn: no assembly kernels on this architecture")
+}

@@ -71,9 +71,9 @@ func (g *Graph) compile(n *gnode, nj *nodeJSON) error {
 		if err := need(2); err != nil {
 			return err
 		}
-		f := map[string]func(dst, a, b *Tensor){"Add": Add, "AddV2": Add, "Sub": Sub, "Mul": Mul,
-			"Maximum": Max, "Minimum": Min, "RealDiv": Div, "Div": Div}[nj.Op]
-		n.run = func(s *Session, n *gnode) { f(&s.slots[n.out], s.in(n, 0), s.in(n, 1)) }
+		op := map[string]binaryOp{"Add": opAdd, "AddV2": opAdd, "Sub": opSub, "Mul": opMul,
+			"Maximum": opMax, "Minimum": opMin, "RealDiv": opDiv, "Div": opDiv}[nj.Op]
+		n.run = func(s *Session, n *gnode) { binaryKernel(&s.slots[n.out], s.in(n, 0), s.in(n, 1), op, n.act) }
 	case "Relu", "Relu6", "Sigmoid", "Abs", "Rsqrt", "Square", "Sqrt", "Exp", "Neg", "Softmax":
 		f := map[string]func(dst, x *Tensor){"Relu": Relu, "Relu6": Relu6, "Sigmoid": Sigmoid, "Abs": Abs,
 			"Rsqrt": Rsqrt, "Square": Square, "Sqrt": Sqrt, "Exp": Exp, "Neg": Neg, "Softmax": Softmax}[nj.Op]
