@@ -80,6 +80,8 @@ type Authenticator struct {
 	store Store
 	cfg   Config
 	ring  keyRing
+	// tokens caches verified access tokens.
+	tokens tokenCache
 	// dummyHash is compared against when a credential id is unknown, so an
 	// unknown id costs the same as a wrong secret.
 	dummyHash []byte
@@ -267,16 +269,22 @@ func (a *Authenticator) authenticateAccessToken(ctx context.Context, token strin
 
 // verifyAccessToken checks the token's form, signature and claims.
 func (a *Authenticator) verifyAccessToken(ctx context.Context, token string) (*claims, error) {
+	if cached, ok := a.tokens.get(token); ok {
+		if _, err := a.verificationKey(ctx, cached.kid); err != nil {
+			return nil, keyError(err)
+		}
+		if err := a.checkClaims(cached.claims); err != nil {
+			return nil, unauthorized(err)
+		}
+		return cached.claims, nil
+	}
 	t, err := parseJWS(token)
 	if err != nil {
 		return nil, unauthorized(err)
 	}
 	key, err := a.verificationKey(ctx, t.header.Kid)
-	if errors.Is(err, errUnknownKey) || errors.Is(err, errRetiredKey) {
-		return nil, unauthorized(err)
-	}
 	if err != nil {
-		return nil, fmt.Errorf("verify token: %w", err)
+		return nil, keyError(err)
 	}
 	c, err := t.verify(key.public)
 	if err != nil {
@@ -285,7 +293,17 @@ func (a *Authenticator) verifyAccessToken(ctx context.Context, token string) (*c
 	if err := a.checkClaims(c); err != nil {
 		return nil, unauthorized(err)
 	}
+	a.tokens.put(token, cachedToken{claims: c, kid: key.id}, a.cfg.Now().Unix())
 	return c, nil
+}
+
+// keyError: an unknown or retired key is the client's problem, a store
+// failure while loading keys is ours.
+func keyError(err error) error {
+	if errors.Is(err, errUnknownKey) || errors.Is(err, errRetiredKey) {
+		return unauthorized(err)
+	}
+	return fmt.Errorf("verify token: %w", err)
 }
 
 // checkClaims compares in whole seconds, subtracting rather than adding the

@@ -432,3 +432,48 @@ func TestRotateSigningKeysInvalidatingTokens(t *testing.T) {
 		t.Errorf("signing with %s, want the new key %s", got, kid)
 	}
 }
+
+func TestVerifiedTokenCache(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	tok := f.token(t)
+	if _, err := f.auth.AuthenticateBearer(ctx, tok); err != nil {
+		t.Fatal(err)
+	}
+	if f.auth.tokens.len() != 1 {
+		t.Fatalf("cache holds %d tokens after one verification, want 1", f.auth.tokens.len())
+	}
+	// A refused token is never cached.
+	f.auth.AuthenticateBearer(ctx, tok[:len(tok)-2]+"AA")
+	if f.auth.tokens.len() != 1 {
+		t.Errorf("cache holds %d tokens after a forged one, want 1", f.auth.tokens.len())
+	}
+	// Cached tokens are still checked for expiry and revocation.
+	if err := RevokeCredential(ctx, f.store, f.tenant.ID, f.clientID, "test"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := f.auth.AuthenticateBearer(ctx, tok)
+	wantUnauthorized(t, err, errRevoked)
+}
+
+func TestTokenCacheIsBounded(t *testing.T) {
+	var c tokenCache
+	expired, live := int64(100), int64(10_000)
+	for i := range maxCachedTokens {
+		exp := live
+		if i%2 == 0 {
+			exp = expired
+		}
+		c.put(strings.Repeat("t", i+1), cachedToken{claims: &claims{Expiry: &exp}}, 0)
+	}
+	if c.len() != maxCachedTokens {
+		t.Fatalf("len = %d, want %d", c.len(), maxCachedTokens)
+	}
+	c.put("new", cachedToken{claims: &claims{Expiry: &live}}, 1000)
+	if got, want := c.len(), maxCachedTokens/2+1; got != want {
+		t.Errorf("after evicting expired tokens len = %d, want %d", got, want)
+	}
+	if _, ok := c.get("new"); !ok {
+		t.Error("the new token was not kept")
+	}
+}
