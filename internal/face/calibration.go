@@ -10,8 +10,8 @@ import "math"
 // is a probability that both faces are the same person under that set's
 // conditions, not a guarantee; the match decision uses the threshold.
 const (
-	calibrationSlope  = 40.0
-	calibrationCentre = 0.88
+	calibrationSlope  = 100.0
+	calibrationCentre = 0.90
 )
 
 // Confidence maps a cosine similarity to a calibrated probability, 0..1.

@@ -22,11 +22,11 @@ type EvalResult struct {
 	N             int     `json:"n"`
 	Genuine       int     `json:"genuine"`
 	Impostor      int     `json:"impostor"`
-	Threshold     float64 `json:"threshold"`      // the configured cosine threshold
-	Accuracy      float64 `json:"accuracy"`       // at Threshold
-	TAR           float64 `json:"tar"`            // at Threshold
-	FAR           float64 `json:"far"`            // at Threshold
-	AUC           float64 `json:"auc"`            // area under the ROC curve
+	Threshold     float64 `json:"threshold"` // the configured cosine threshold
+	Accuracy      float64 `json:"accuracy"`  // at Threshold
+	TAR           float64 `json:"tar"`       // at Threshold
+	FAR           float64 `json:"far"`       // at Threshold
+	AUC           float64 `json:"auc"`       // area under the ROC curve
 	TARAtFAR0001  float64 `json:"tar_at_far_0.001"`
 	TARAtFAR001   float64 `json:"tar_at_far_0.01"`
 	BestThreshold float64 `json:"best_threshold"` // midway between the scores around the most accurate cut

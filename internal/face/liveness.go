@@ -20,8 +20,8 @@ type LivenessConfig struct {
 	MinSharpness    float64 // smallest variance of the Laplacian of the 150×150 face (0..255 grey levels); default 20
 	MinBrightness   float64 // darkest acceptable mean face luminance, 0..255; default 40
 	MaxBrightness   float64 // brightest acceptable mean face luminance, 0..255; default 215
-	MinReal         float64 // anti-spoof model probability below which the face counts as a presentation attack; default 0.5
-	MinLive         float64 // liveness model probability below which the check fails; default 0.5
+	MinReal         float64 // anti-spoof model probability below which the face counts as a presentation attack; default 0.2
+	MinLive         float64 // liveness model probability below which the check fails; default 0.1
 }
 
 func (c LivenessConfig) withDefaults() LivenessConfig {
@@ -35,8 +35,8 @@ func (c LivenessConfig) withDefaults() LivenessConfig {
 	def(&c.MinSharpness, 20)
 	def(&c.MinBrightness, 40)
 	def(&c.MaxBrightness, 215)
-	def(&c.MinReal, 0.5)
-	def(&c.MinLive, 0.5)
+	def(&c.MinReal, 0.2)
+	def(&c.MinLive, 0.1)
 	return c
 }
 
@@ -45,9 +45,9 @@ func (c LivenessConfig) withDefaults() LivenessConfig {
 const (
 	MsgLive         = "Liveness check successful"
 	MsgFaceTooSmall = "Face too small"
-	MsgBlurry       = "Image too blurry"
 	MsgTooDark      = "Image too dark"
 	MsgOverexposed  = "Image overexposed"
+	MsgBlurry       = "Image too blurry"
 	MsgFacePose     = "Face not fully visible or not facing the camera"
 	MsgSpoof        = "Possible presentation attack"
 	MsgNotLive      = "Liveness check failed"
@@ -98,8 +98,8 @@ func (e *Engine) LivenessReport(ctx context.Context, selfie []byte) (LivenessRep
 // decide fills the domain fields from the measurements.
 func (e *Engine) decide(r *LivenessReport) {
 	c := e.cfg.Liveness
-	sizeQ := math.Min(ramp(r.FacePixels, c.MinFacePixels, 2*c.MinFacePixels), ramp(r.FaceFrac, c.MinFaceFraction, 2*c.MinFaceFraction))
-	sharpQ := ramp(r.Sharpness, c.MinSharpness, 3*c.MinSharpness)
+	sizeQ := math.Min(ramp(r.FacePixels, c.MinFacePixels, 1.5*c.MinFacePixels), ramp(r.FaceFrac, c.MinFaceFraction, 1.5*c.MinFaceFraction))
+	sharpQ := ramp(r.Sharpness, c.MinSharpness, 2*c.MinSharpness)
 	mid := (c.MinBrightness + c.MaxBrightness) / 2
 	exposureQ := ramp(r.Brightness, c.MinBrightness, (c.MinBrightness+mid)/2) * ramp(-r.Brightness, -c.MaxBrightness, -(c.MaxBrightness+mid)/2)
 	poseQ := 1.0
@@ -114,12 +114,12 @@ func (e *Engine) decide(r *LivenessReport) {
 	switch {
 	case r.FacePixels < c.MinFacePixels || r.FaceFrac < c.MinFaceFraction:
 		r.Message = MsgFaceTooSmall
-	case r.Sharpness < c.MinSharpness:
-		r.Message = MsgBlurry
 	case r.Brightness < c.MinBrightness:
 		r.Message = MsgTooDark
 	case r.Brightness > c.MaxBrightness:
 		r.Message = MsgOverexposed
+	case r.Sharpness < c.MinSharpness: // after exposure: a dark face also has little detail
+		r.Message = MsgBlurry
 	case !r.Plausible:
 		r.Message = MsgFacePose
 	case r.Spoof:
@@ -187,7 +187,7 @@ func brightness(img *imagedecode.RGB, crop image.Rectangle) float64 {
 }
 
 // pose checks that the 68 landmarks look like an upright, roughly frontal
-// face: eyes level within 30°, the nose tip between the eyes, the mouth
+// face: eyes level within 35°, the nose tip between the eyes, the mouth
 // below them at a human eye–mouth / eye–eye ratio, and the eyes a
 // plausible fraction of the detected box.
 func pose(f *faceapi.Face) (roll, nosePos float64, plausible bool) {
@@ -205,7 +205,7 @@ func pose(f *faceapi.Face) (roll, nosePos float64, plausible bool) {
 	mouthDrop := (-(mo.X-midX)*dy + (mo.Y-midY)*dx) / iod // distance below the eye line
 	ratio := mouthDrop / iod
 	eyeFrac := iod / f.Detection.Width
-	plausible = math.Abs(roll) <= 30 &&
+	plausible = math.Abs(roll) <= 35 &&
 		nosePos >= 0.15 && nosePos <= 0.85 &&
 		ratio >= 0.6 && ratio <= 1.8 &&
 		eyeFrac >= 0.2 && eyeFrac <= 0.7
