@@ -159,6 +159,26 @@ func (a *Authenticator) AuthenticateBearer(ctx context.Context, value string) (*
 	}
 }
 
+// AuthenticateBearerAndSubscriptionKey authenticates a request that must
+// carry both a Bearer credential and a subscription key, as Laboremus'
+// routes do. It returns the Bearer credential's principal. Errors:
+// EUNAUTHORIZED when either is missing or invalid, EFORBIDDEN when both are
+// valid but belong to different tenants.
+func (a *Authenticator) AuthenticateBearerAndSubscriptionKey(ctx context.Context, bearer, subscriptionKey string) (*idgate.Principal, error) {
+	p, err := a.AuthenticateBearer(ctx, bearer)
+	if err != nil {
+		return nil, err
+	}
+	sp, err := a.AuthenticateSubscriptionKey(ctx, subscriptionKey)
+	if err != nil {
+		return nil, err
+	}
+	if sp.Tenant.ID != p.Tenant.ID {
+		return nil, idgate.Errorf(idgate.EFORBIDDEN, "the subscription key belongs to another tenant than the access token")
+	}
+	return p, nil
+}
+
 // authenticateSecret finds credential id and checks secret against it.
 func (a *Authenticator) authenticateSecret(ctx context.Context, id, secret string, kind idgate.CredentialKind) (*idgate.Principal, error) {
 	cred, err := a.store.Credential(ctx, id)

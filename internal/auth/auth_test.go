@@ -292,3 +292,34 @@ func TestConcurrentUse(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestAuthenticateBearerAndSubscriptionKey(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	tok := f.token(t)
+	_, sandboxKey, err := CreateCredential(ctx, f.store, f.sandbox.ID, idgate.SubscriptionKey, "", idgate.User{}, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := f.auth.AuthenticateBearerAndSubscriptionKey(ctx, tok, f.subscriptionKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Credential.ID != f.clientID || p.Tenant.ID != f.tenant.ID {
+		t.Errorf("principal = %+v / %+v, want the token's", p.Tenant, p.Credential)
+	}
+	tests := []struct {
+		name, bearer, key, wantCode string
+	}{
+		{"no subscription key", tok, "", idgate.EUNAUTHORIZED},
+		{"no token", "", f.subscriptionKey, idgate.EUNAUTHORIZED},
+		{"wrong subscription key", tok, strings.Repeat("0", 32), idgate.EUNAUTHORIZED},
+		{"another tenant's subscription key", tok, sandboxKey, idgate.EFORBIDDEN},
+	}
+	for _, tt := range tests {
+		_, err := f.auth.AuthenticateBearerAndSubscriptionKey(ctx, tt.bearer, tt.key)
+		if got := idgate.ErrorCode(err); got != tt.wantCode {
+			t.Errorf("%s: code = %q, want %q", tt.name, got, tt.wantCode)
+		}
+	}
+}
