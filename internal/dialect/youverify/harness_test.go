@@ -3,24 +3,19 @@ package youverify
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/idgate/idgate"
 	"github.com/idgate/idgate/internal/auth"
-	"github.com/idgate/idgate/internal/pii"
 	"github.com/idgate/idgate/internal/registry"
-	"github.com/idgate/idgate/internal/sqlstore"
+	"github.com/idgate/idgate/internal/sqlstore/sqlstoretest"
 	"github.com/idgate/idgate/internal/verify"
 )
 
@@ -87,71 +82,17 @@ type envOptions struct {
 	balance int64 // the paid tenant's opening balance
 }
 
-func testSealer(t testing.TB) *pii.Sealer {
-	t.Helper()
-	key := make([]byte, pii.KeySize)
-	for i := range key {
-		key[i] = byte(i)
-	}
-	s, err := pii.NewSealer(map[string][]byte{"test": key}, "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 // openSQLite opens a store on a new file in a temporary folder.
 func openSQLite(t testing.TB) idgate.Store {
 	t.Helper()
-	return openURL(t, "sqlite://"+filepath.Join(t.TempDir(), "idgate.db"))
-}
-
-func openURL(t testing.TB, u string) idgate.Store {
-	t.Helper()
-	st, err := sqlstore.Open(context.Background(), sqlstore.Options{URL: u, Sealer: testSealer(t), Now: clock, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
+	return sqlstoretest.Open(t, sqlstoretest.SQLiteURL(t))
 }
 
 // openPostgres opens a store on a fresh schema of the database named by
-// IDGATE_TEST_DATABASE_URL, dropped when the test ends.
+// IDGATE_TEST_DATABASE_URL (skipped when unset).
 func openPostgres(t testing.TB) idgate.Store {
 	t.Helper()
-	base := os.Getenv("IDGATE_TEST_DATABASE_URL")
-	if base == "" {
-		t.Skip("IDGATE_TEST_DATABASE_URL not set; skipping PostgreSQL")
-	}
-	db, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	schema := "youverify_" + strings.ReplaceAll(idgate.NewID()[:13], "-", "")
-	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		db, err := sql.Open("pgx", base)
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		defer db.Close()
-		if _, err := db.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
-			t.Errorf("drop schema: %v", err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return openURL(t, u.String())
+	return sqlstoretest.Open(t, sqlstoretest.PostgresURL(t))
 }
 
 // newEnv seeds st with three tenants (sandbox, paid, broke), their API
