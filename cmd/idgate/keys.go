@@ -86,20 +86,8 @@ The secret is printed once: idgate keeps only its SHA-256 and cannot show it aga
 	if err := w.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintln(stderr, usageHint(cred))
+	fmt.Fprintln(stderr, "Use:", auth.UsageHint(cred))
 	return nil
-}
-
-// usageHint tells the operator where the new credential goes.
-func usageHint(c *idgate.Credential) string {
-	switch c.Kind {
-	case idgate.OAuthClient:
-		return "Use: POST /oauth/token with grant_type=client_credentials, client_id " + c.ID + " and the secret (HTTP Basic or form)."
-	case idgate.SubscriptionKey:
-		return "Use: header Ocp-Apim-Subscription-Key: <secret> (or ?subscription-key=<secret>)."
-	default:
-		return "Use: header Authorization: Bearer <secret> (or Youverify's token: <secret>)."
-	}
 }
 
 // keyListing is one credential in `keys list --json`; it has no secret

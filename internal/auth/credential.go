@@ -104,6 +104,19 @@ func RevokeCredential(ctx context.Context, store idgate.TenantStore, tenantID, i
 	return nil
 }
 
+// UsageHint tells an operator where a new credential goes, for the CLI and
+// the dashboard to show next to the secret.
+func UsageHint(c *idgate.Credential) string {
+	switch c.Kind {
+	case idgate.OAuthClient:
+		return "POST /oauth/token with grant_type=client_credentials, client_id " + c.ID + " and the secret (HTTP Basic or form fields)."
+	case idgate.SubscriptionKey:
+		return "Send it as the Ocp-Apim-Subscription-Key header (or ?subscription-key=)."
+	default:
+		return "Send it as Authorization: Bearer <key> (or Youverify's token header)."
+	}
+}
+
 func storeCredential(ctx context.Context, store idgate.TenantStore, tenantID, id string, kind idgate.CredentialKind,
 	name string, user idgate.User, hash []byte, actor string) (*idgate.Credential, error) {
 	now := time.Now().UTC()

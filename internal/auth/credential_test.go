@@ -134,3 +134,19 @@ func TestRevokeCredential(t *testing.T) {
 		t.Errorf("audit = %+v", a)
 	}
 }
+
+func TestUsageHint(t *testing.T) {
+	tests := []struct {
+		kind idgate.CredentialKind
+		want string
+	}{
+		{idgate.APIKey, "Authorization: Bearer"},
+		{idgate.OAuthClient, "/oauth/token"},
+		{idgate.SubscriptionKey, SubscriptionKeyHeader},
+	}
+	for _, tt := range tests {
+		if got := UsageHint(&idgate.Credential{ID: "c1", Kind: tt.kind}); !strings.Contains(got, tt.want) {
+			t.Errorf("UsageHint(%s) = %q, want it to mention %q", tt.kind, got, tt.want)
+		}
+	}
+}

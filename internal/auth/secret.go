@@ -58,21 +58,13 @@ var encoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPaddin
 func NewSecret(kind idgate.CredentialKind, sandbox bool) (id, secret string, err error) {
 	switch kind {
 	case idgate.APIKey:
-		id, err := randomBase32(idLen * 5 / 8)
-		if err != nil {
-			return "", "", err
-		}
-		body, err := randomBase32(secretBytes)
+		id, body, err := newIDAndSecret()
 		if err != nil {
 			return "", "", err
 		}
 		return id, withCheck(apiKeyPrefix(sandbox) + id + "_" + body), nil
 	case idgate.OAuthClient:
-		id, err := randomBase32(idLen * 5 / 8)
-		if err != nil {
-			return "", "", err
-		}
-		body, err := randomBase32(secretBytes)
+		id, body, err := newIDAndSecret()
 		if err != nil {
 			return "", "", err
 		}
@@ -157,6 +149,17 @@ func ParseSubscriptionKey(s string) (id, key string, ok bool) {
 func SubscriptionKeyID(key string) string {
 	sum := sha256.Sum256([]byte("idgate subscription key id\x00" + key))
 	return "sk_" + hex.EncodeToString(sum[:8])
+}
+
+// newIDAndSecret returns a random credential id and secret body.
+func newIDAndSecret() (id, secret string, err error) {
+	if id, err = randomBase32(idLen * 5 / 8); err != nil {
+		return "", "", err
+	}
+	if secret, err = randomBase32(secretBytes); err != nil {
+		return "", "", err
+	}
+	return id, secret, nil
 }
 
 func randomBase32(n int) (string, error) {
