@@ -39,6 +39,7 @@ Commands:
   name score         score two names (0–100) as verifications do
   audit verify       check the audit log's hash chain
   face               compare faces, check liveness, evaluate accuracy
+  verify             send a verification to a running server and print a summary
   version            print the version
 
 Run 'idgate <command> -h' for a command's flags and examples.
@@ -105,6 +106,8 @@ func dispatch(ctx context.Context, cmd string, args []string, stdout, stderr io.
 		return runAudit(ctx, args, stdout, stderr)
 	case "face":
 		return runFace(ctx, args, stdout, stderr)
+	case "verify":
+		return runVerify(ctx, args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "idgate", version)
 		return nil
