@@ -101,6 +101,11 @@ func New(store Store, cfg Config) (*Authenticator, error) {
 	if cfg.KeyRotation == 0 {
 		cfg.KeyRotation = defaultKeyRotation
 	}
+	// Rotating faster than tokens expire would pile up keys that must all
+	// still verify.
+	if cfg.KeyRotation < cfg.TokenTTL {
+		return nil, fmt.Errorf("auth: key rotation %v is shorter than the token TTL %v", cfg.KeyRotation, cfg.TokenTTL)
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}

@@ -235,6 +235,8 @@ func TestNewValidatesConfig(t *testing.T) {
 		{Issuer: testIssuer},
 		{Issuer: testIssuer, Audience: testAudience, TokenTTL: time.Millisecond},
 		{Issuer: testIssuer, Audience: testAudience, Scopes: []string{"a b"}},
+		{Issuer: testIssuer, Audience: testAudience, KeyRotation: -time.Hour},
+		{Issuer: testIssuer, Audience: testAudience, KeyRotation: time.Minute},
 	}
 	for _, cfg := range tests {
 		if _, err := New(newMemStore(), cfg); err == nil {
