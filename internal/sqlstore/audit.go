@@ -26,7 +26,7 @@ func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, e *idgate.AuditEntr
 	}
 	var seq int64
 	var prev []byte
-	if err := tx.QueryRowContext(ctx, head).Scan(&seq, &prev); err != nil {
+	if err := s.txQueryRow(ctx, tx, head).Scan(&seq, &prev); err != nil {
 		return dbError(err, "read audit head")
 	}
 	if prev == nil {
@@ -35,14 +35,14 @@ func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, e *idgate.AuditEntr
 	e.Seq = seq + 1
 	e.PrevHash = prev
 	e.Hash = e.ChainHash(prev)
-	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO audit_log
+	if _, err := s.txExec(ctx, tx, `INSERT INTO audit_log
 		(seq, time, tenant_id, credential_id, actor, action, subject, reason, consent, outcome, amount, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.Seq, e.Time.UnixNano(), e.TenantID, e.CredentialID, e.Actor, e.Action, e.Subject, e.Reason,
 		e.Consent, e.Outcome, e.Amount, e.PrevHash, e.Hash); err != nil {
 		return dbError(err, "append audit entry")
 	}
-	if _, err := tx.ExecContext(ctx, s.q("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1"), e.Seq, e.Hash); err != nil {
+	if _, err := s.txExec(ctx, tx, "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", e.Seq, e.Hash); err != nil {
 		return dbError(err, "move audit head")
 	}
 	return nil

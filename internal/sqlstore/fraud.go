@@ -43,8 +43,8 @@ func (s *Store) CreateFraudListing(ctx context.Context, l *idgate.FraudListing, 
 	}
 	lookup := s.fraudLookup(l.Country, l.IDNumber)
 	return s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO fraud_listings (id, tenant_id, country, lookup, sealed, created_at)
-			VALUES (?, ?, ?, ?, ?, ?)`), l.ID, l.TenantID, string(l.Country), lookup, sealed, nanos(l.CreatedAt)); err != nil {
+		if _, err := s.txExec(ctx, tx, `INSERT INTO fraud_listings (id, tenant_id, country, lookup, sealed, created_at)
+			VALUES (?, ?, ?, ?, ?, ?)`, l.ID, l.TenantID, string(l.Country), lookup, sealed, nanos(l.CreatedAt)); err != nil {
 			return dbError(err, "create fraud listing")
 		}
 		return s.appendAudit(ctx, tx, audit)

@@ -42,15 +42,15 @@ func (s *Store) PutRecords(ctx context.Context, records []*idgate.Record) (int, 
 		inserted = 0
 		for _, row := range rows {
 			var one int
-			err := tx.QueryRowContext(ctx, s.q("SELECT 1 FROM registry_records WHERE lookup = ?"), row.lookup).Scan(&one)
+			err := s.txQueryRow(ctx, tx, "SELECT 1 FROM registry_records WHERE lookup = ?", row.lookup).Scan(&one)
 			switch {
 			case errors.Is(err, sql.ErrNoRows):
 				inserted++
 			case err != nil:
 				return dbError(err, "look up record")
 			}
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO registry_records (lookup, country, id_type, sealed, updated_at)
-				VALUES (?, ?, ?, ?, ?) ON CONFLICT (lookup) DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at`),
+			if _, err := s.txExec(ctx, tx, `INSERT INTO registry_records (lookup, country, id_type, sealed, updated_at)
+				VALUES (?, ?, ?, ?, ?) ON CONFLICT (lookup) DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at`,
 				row.lookup, string(row.r.Country), string(row.r.IDType), row.sealed, nanos(row.r.UpdatedAt)); err != nil {
 				return dbError(err, "put record")
 			}
@@ -119,8 +119,8 @@ func (s *Store) PutVNINAliases(ctx context.Context, aliases []idgate.VNINAlias) 
 	}
 	return s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for _, r := range rows {
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO vnin_aliases (lookup, sealed, expires_at) VALUES (?, ?, ?)
-				ON CONFLICT (lookup) DO UPDATE SET sealed = excluded.sealed, expires_at = excluded.expires_at`),
+			if _, err := s.txExec(ctx, tx, `INSERT INTO vnin_aliases (lookup, sealed, expires_at) VALUES (?, ?, ?)
+				ON CONFLICT (lookup) DO UPDATE SET sealed = excluded.sealed, expires_at = excluded.expires_at`,
 				r.lookup, r.sealed, r.expires); err != nil {
 				return dbError(err, "put vNIN alias")
 			}
@@ -162,8 +162,8 @@ func (s *Store) PutFaults(ctx context.Context, faults []idgate.Fault) error {
 	}
 	return s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for _, r := range rows {
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO registry_faults (lookup, sealed) VALUES (?, ?)
-				ON CONFLICT (lookup) DO UPDATE SET sealed = excluded.sealed`), r.lookup, r.sealed); err != nil {
+			if _, err := s.txExec(ctx, tx, `INSERT INTO registry_faults (lookup, sealed) VALUES (?, ?)
+				ON CONFLICT (lookup) DO UPDATE SET sealed = excluded.sealed`, r.lookup, r.sealed); err != nil {
 				return dbError(err, "put fault")
 			}
 		}
@@ -200,8 +200,8 @@ func (s *Store) PutCachedRecord(ctx context.Context, r *idgate.Record, at time.T
 	}
 	lookup := s.cacheLookup(r.Country, r.IDType, r.Number)
 	return s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO identity_cache (lookup, sealed, cached_at) VALUES (?, ?, ?)
-			ON CONFLICT (lookup) DO UPDATE SET sealed = excluded.sealed, cached_at = excluded.cached_at`),
+		_, err := s.txExec(ctx, tx, `INSERT INTO identity_cache (lookup, sealed, cached_at) VALUES (?, ?, ?)
+			ON CONFLICT (lookup) DO UPDATE SET sealed = excluded.sealed, cached_at = excluded.cached_at`,
 			lookup, sealed, nanos(at))
 		return dbError(err, "put cached record")
 	})

@@ -27,8 +27,8 @@ func (s *Store) CreateSigningKey(ctx context.Context, k *idgate.SigningKey) erro
 		public = []byte{}
 	}
 	return s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO signing_keys (id, algorithm, private_sealed, public_key, created_at, retired_at)
-			VALUES (?, ?, ?, ?, ?, ?)`), k.ID, k.Algorithm, private, public, nanos(k.CreatedAt), nullNanos(k.RetiredAt))
+		_, err := s.txExec(ctx, tx, `INSERT INTO signing_keys (id, algorithm, private_sealed, public_key, created_at, retired_at)
+			VALUES (?, ?, ?, ?, ?, ?)`, k.ID, k.Algorithm, private, public, nanos(k.CreatedAt), nullNanos(k.RetiredAt))
 		return dbError(err, "create signing key")
 	})
 }
@@ -64,7 +64,7 @@ func (s *Store) SigningKeys(ctx context.Context, since time.Time) ([]*idgate.Sig
 // first retirement time). Errors: ENOTFOUND.
 func (s *Store) RetireSigningKey(ctx context.Context, id string, at time.Time) error {
 	return s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q("UPDATE signing_keys SET retired_at = COALESCE(retired_at, ?) WHERE id = ?"), nanos(at), id)
+		res, err := s.txExec(ctx, tx, "UPDATE signing_keys SET retired_at = COALESCE(retired_at, ?) WHERE id = ?", nanos(at), id)
 		if err != nil {
 			return dbError(err, "retire signing key")
 		}

@@ -61,6 +61,7 @@ type Store struct {
 	now    idgate.Clock
 	log    *slog.Logger
 	w      *writer
+	stmts  *stmtCache // SQLite writer statements; nil on PostgreSQL
 }
 
 var _ idgate.Store = (*Store)(nil)
@@ -85,7 +86,10 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		s.closeDBs()
 		return nil, err
 	}
-	s.w = newWriter(s.write, s.log)
+	if s.engine == EngineSQLite {
+		s.stmts = newStmtCache(s.write)
+	}
+	s.w = newWriter(s.write, s.stmts, s.log)
 	return s, nil
 }
 
@@ -218,6 +222,9 @@ func (s *Store) Engine() string { return s.engine }
 func (s *Store) Close() error {
 	if s.w != nil {
 		s.w.close()
+	}
+	if s.stmts != nil {
+		s.stmts.close()
 	}
 	return s.closeDBs()
 }

@@ -21,8 +21,8 @@ func (s *Store) CreateTenant(ctx context.Context, t *idgate.Tenant, audit *idgat
 	}
 	parent := sql.NullString{String: t.ParentID, Valid: t.ParentID != ""}
 	return s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO tenants (id, parent_id, name, sandbox, created_at)
-			VALUES (?, ?, ?, ?, ?)`), t.ID, parent, t.Name, t.Sandbox, nanos(t.CreatedAt)); err != nil {
+		if _, err := s.txExec(ctx, tx, `INSERT INTO tenants (id, parent_id, name, sandbox, created_at)
+			VALUES (?, ?, ?, ?, ?)`, t.ID, parent, t.Name, t.Sandbox, nanos(t.CreatedAt)); err != nil {
 			return dbError(err, "create tenant")
 		}
 		return s.appendAudit(ctx, tx, audit)
@@ -88,8 +88,8 @@ func (s *Store) CreateCredential(ctx context.Context, c *idgate.Credential, audi
 		secret = []byte{}
 	}
 	return s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO credentials
-			(id, tenant_id, kind, name, secret_hash, user_json, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+		if _, err := s.txExec(ctx, tx, `INSERT INTO credentials
+			(id, tenant_id, kind, name, secret_hash, user_json, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 			c.ID, c.TenantID, string(c.Kind), c.Name, secret, string(user), nanos(c.CreatedAt), nullNanos(c.RevokedAt)); err != nil {
 			return dbError(err, "create credential")
 		}
@@ -149,8 +149,8 @@ func (s *Store) Credentials(ctx context.Context, tenantID string) ([]*idgate.Cre
 // ENOTFOUND (also for another tenant's credential).
 func (s *Store) RevokeCredential(ctx context.Context, tenantID, id string, at time.Time, audit *idgate.AuditEntry) error {
 	return s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q(`UPDATE credentials SET revoked_at = COALESCE(revoked_at, ?)
-			WHERE tenant_id = ? AND id = ?`), nanos(at), tenantID, id)
+		res, err := s.txExec(ctx, tx, `UPDATE credentials SET revoked_at = COALESCE(revoked_at, ?)
+			WHERE tenant_id = ? AND id = ?`, nanos(at), tenantID, id)
 		if err != nil {
 			return dbError(err, "revoke credential")
 		}

@@ -87,10 +87,10 @@ func (s *Store) createVerification(ctx context.Context, tx *sql.Tx, row *verific
 		return err
 	}
 	r := v.Request
-	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO verifications
+	if _, err := s.txExec(ctx, tx, `INSERT INTO verifications
 		(id, tenant_id, credential_id, status, outcome, country, id_type, dialect, group_id, client_ref,
 		 idempotency_key, price, created_at, updated_at, submitted_at, received_at, sealed)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		v.ID, v.TenantID, v.CredentialID, string(v.Status), row.outcome, string(r.Country), string(r.IDType),
 		string(r.Dialect), v.GroupID, r.ClientRef, row.key, v.Price, nanos(v.CreatedAt), nanos(v.UpdatedAt),
 		nullNanos(v.SubmittedAt), nullNanos(v.ReceivedAt), row.sealed); err != nil {
@@ -132,8 +132,8 @@ func (s *Store) UpdateVerificationTx(ctx context.Context, tx *sql.Tx, v *idgate.
 
 func (s *Store) updateVerification(ctx context.Context, tx *sql.Tx, row *verificationRow, audit *idgate.AuditEntry) error {
 	v := row.v
-	res, err := tx.ExecContext(ctx, s.q(`UPDATE verifications SET status = ?, outcome = ?, updated_at = ?,
-		submitted_at = ?, received_at = ?, sealed = ? WHERE id = ? AND tenant_id = ?`),
+	res, err := s.txExec(ctx, tx, `UPDATE verifications SET status = ?, outcome = ?, updated_at = ?,
+		submitted_at = ?, received_at = ?, sealed = ? WHERE id = ? AND tenant_id = ?`,
 		string(v.Status), row.outcome, nanos(v.UpdatedAt), nullNanos(v.SubmittedAt), nullNanos(v.ReceivedAt),
 		row.sealed, v.ID, v.TenantID)
 	if err != nil {

@@ -55,13 +55,13 @@ func (s *Store) TopUp(ctx context.Context, tenantID string, amount int64, audit 
 	now := nanos(s.now())
 	var w *idgate.Wallet
 	err := s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO wallets (tenant_id, balance, currency, updated_at) VALUES (?, ?, '', ?)
-			ON CONFLICT (tenant_id) DO UPDATE SET balance = wallets.balance + excluded.balance, updated_at = excluded.updated_at`),
+		if _, err := s.txExec(ctx, tx, `INSERT INTO wallets (tenant_id, balance, currency, updated_at) VALUES (?, ?, '', ?)
+			ON CONFLICT (tenant_id) DO UPDATE SET balance = wallets.balance + excluded.balance, updated_at = excluded.updated_at`,
 			tenantID, amount, now); err != nil {
 			return dbError(err, "top up wallet")
 		}
 		var err error
-		if w, err = scanWallet(tx.QueryRowContext(ctx, s.q("SELECT tenant_id, balance, currency, updated_at FROM wallets WHERE tenant_id = ?"), tenantID)); err != nil {
+		if w, err = scanWallet(s.txQueryRow(ctx, tx, "SELECT tenant_id, balance, currency, updated_at FROM wallets WHERE tenant_id = ?", tenantID)); err != nil {
 			return dbError(err, "read wallet")
 		}
 		return s.appendAudit(ctx, tx, audit)
@@ -80,7 +80,7 @@ func (s *Store) debit(ctx context.Context, tx *sql.Tx, tenantID string, price in
 		return nil
 	}
 	const take = "UPDATE wallets SET balance = balance - ?, updated_at = ? WHERE tenant_id = ? AND balance >= ?"
-	res, err := tx.ExecContext(ctx, s.q(take), price, now, tenantID, price)
+	res, err := s.txExec(ctx, tx, take, price, now, tenantID, price)
 	if err != nil {
 		return dbError(err, "debit wallet")
 	}
@@ -92,18 +92,18 @@ func (s *Store) debit(ctx context.Context, tx *sql.Tx, tenantID string, price in
 	// Short, or no wallet of its own: a subsidiary without a wallet pays
 	// from its parent's.
 	var own int
-	err = tx.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM wallets WHERE tenant_id = ?"), tenantID).Scan(&own)
+	err = s.txQueryRow(ctx, tx, "SELECT COUNT(*) FROM wallets WHERE tenant_id = ?", tenantID).Scan(&own)
 	if err != nil {
 		return dbError(err, "read wallet")
 	}
 	if own == 0 {
 		var parent sql.NullString
-		err := tx.QueryRowContext(ctx, s.q("SELECT parent_id FROM tenants WHERE id = ?"), tenantID).Scan(&parent)
+		err := s.txQueryRow(ctx, tx, "SELECT parent_id FROM tenants WHERE id = ?", tenantID).Scan(&parent)
 		if err != nil {
 			return notFound(err, "tenant not found")
 		}
 		if parent.String != "" {
-			res, err := tx.ExecContext(ctx, s.q(take), price, now, parent.String, price)
+			res, err := s.txExec(ctx, tx, take, price, now, parent.String, price)
 			if err != nil {
 				return dbError(err, "debit parent wallet")
 			}

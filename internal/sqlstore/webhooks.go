@@ -144,17 +144,23 @@ func (s *Store) queryWebhooks(ctx context.Context, db querier, tenantID string) 
 
 // RecordWebhookDelivery appends one delivery attempt to the log.
 func (s *Store) RecordWebhookDelivery(ctx context.Context, d *WebhookDelivery) error {
+	return s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		return s.RecordWebhookDeliveryTx(ctx, tx, d)
+	})
+}
+
+// RecordWebhookDeliveryTx appends one delivery attempt inside tx, so that a
+// successful delivery is recorded in the transaction that completes its job.
+func (s *Store) RecordWebhookDeliveryTx(ctx context.Context, tx *sql.Tx, d *WebhookDelivery) error {
 	if d.AttemptedAt.IsZero() {
 		d.AttemptedAt = s.now()
 	}
-	return s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO webhook_deliveries (id, webhook_id, tenant_id, event_id, event_type,
-			verification_id, attempt, attempted_at, duration_ns, status_code, error, succeeded)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-			d.ID, d.WebhookID, d.TenantID, d.EventID, d.EventType, d.VerificationID, d.Attempt,
-			nanos(d.AttemptedAt), int64(d.Duration), d.StatusCode, d.Error, d.Succeeded)
-		return dbError(err, "record webhook delivery")
-	})
+	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO webhook_deliveries (id, webhook_id, tenant_id, event_id, event_type,
+		verification_id, attempt, attempted_at, duration_ns, status_code, error, succeeded)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		d.ID, d.WebhookID, d.TenantID, d.EventID, d.EventType, d.VerificationID, d.Attempt,
+		nanos(d.AttemptedAt), int64(d.Duration), d.StatusCode, d.Error, d.Succeeded)
+	return dbError(err, "record webhook delivery")
 }
 
 // WebhookDeliveryFilter selects delivery attempts of one tenant.

@@ -29,18 +29,19 @@ type writeOp struct {
 // Each operation runs under its own SAVEPOINT so that its failure rolls back
 // only its own changes; every caller waits for the commit's outcome.
 type writer struct {
-	db   *sql.DB
-	log  *slog.Logger
-	ops  chan *writeOp
-	quit chan struct{}
-	wg   sync.WaitGroup
-	once sync.Once
-	mu   sync.RWMutex // guards closed against sends racing close
-	shut bool
+	db    *sql.DB
+	stmts *stmtCache // nil on PostgreSQL
+	log   *slog.Logger
+	ops   chan *writeOp
+	quit  chan struct{}
+	wg    sync.WaitGroup
+	once  sync.Once
+	mu    sync.RWMutex // guards closed against sends racing close
+	shut  bool
 }
 
-func newWriter(db *sql.DB, log *slog.Logger) *writer {
-	w := &writer{db: db, log: log, ops: make(chan *writeOp, maxBatch), quit: make(chan struct{})}
+func newWriter(db *sql.DB, stmts *stmtCache, log *slog.Logger) *writer {
+	w := &writer{db: db, stmts: stmts, log: log, ops: make(chan *writeOp, maxBatch), quit: make(chan struct{})}
 	w.wg.Add(1)
 	go w.loop()
 	return w
@@ -125,6 +126,9 @@ func (w *writer) loop() {
 		}
 		w.run(batch)
 		clear(batch)
+		if w.stmts != nil && w.stmts.pending() {
+			w.stmts.prepareWanted(context.Background())
+		}
 	}
 }
 
@@ -188,7 +192,7 @@ func (w *writer) runTx(batch []*writeOp, errs []error) {
 			errs[i] = op.fn(ctx, tx)
 		} else {
 			var fatal error
-			errs[i], fatal = savepoint(ctx, tx, op.fn)
+			errs[i], fatal = savepoint(ctx, w.stmts, tx, op.fn)
 			if fatal != nil {
 				// The transaction is in an unknown state: fail the whole
 				// batch rather than commit half an operation.
@@ -214,17 +218,17 @@ func (w *writer) runTx(batch []*writeOp, errs []error) {
 
 // savepoint runs fn under a savepoint and undoes its changes when it fails.
 // fatal reports a failure of the savepoint statements themselves.
-func savepoint(ctx context.Context, tx *sql.Tx, fn func(context.Context, *sql.Tx) error) (opErr, fatal error) {
-	if _, err := tx.ExecContext(ctx, "SAVEPOINT op"); err != nil {
+func savepoint(ctx context.Context, stmts *stmtCache, tx *sql.Tx, fn func(context.Context, *sql.Tx) error) (opErr, fatal error) {
+	if _, err := execIn(ctx, stmts, tx, "SAVEPOINT op"); err != nil {
 		return nil, fmt.Errorf("sqlstore: savepoint: %w", err)
 	}
 	opErr = fn(ctx, tx)
 	if opErr != nil {
-		if _, err := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT op"); err != nil {
+		if _, err := execIn(ctx, stmts, tx, "ROLLBACK TO SAVEPOINT op"); err != nil {
 			return opErr, fmt.Errorf("sqlstore: rollback to savepoint: %w", err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, "RELEASE SAVEPOINT op"); err != nil {
+	if _, err := execIn(ctx, stmts, tx, "RELEASE SAVEPOINT op"); err != nil {
 		return opErr, fmt.Errorf("sqlstore: release savepoint: %w", err)
 	}
 	return opErr, nil
