@@ -40,6 +40,7 @@ Commands:
   audit verify       check the audit log's hash chain
   face               compare faces, check liveness, evaluate accuracy
   verify             send a verification to a running server and print a summary
+  completion         print a bash or zsh completion script
   version            print the version
 
 Run 'idgate <command> -h' for a command's flags and examples.
@@ -108,6 +109,8 @@ func dispatch(ctx context.Context, cmd string, args []string, stdout, stderr io.
 		return runFace(ctx, args, stdout, stderr)
 	case "verify":
 		return runVerify(ctx, args, stdout, stderr)
+	case "completion":
+		return runCompletion(ctx, args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "idgate", version)
 		return nil
