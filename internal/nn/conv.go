@@ -66,19 +66,33 @@ func Conv2D(dst, x *Tensor, w *Weights4D, bias []float32, stride int, pad Paddin
 	dst.Resize(g.n, g.oh, g.ow, g.oc)
 	w.panels()
 	rows := g.n * g.oh * g.ow
-	parallelFor(rows, convRowBlock, conv2DRows, kernelArgs{x: x, y: dst, w: w, bias: bias, g: g, act: act})
+	rowBlocks := (rows + convRowBlock - 1) / convRowBlock
+	// few output pixels (deep layers): also split the output channels so
+	// both cores get work
+	colParts := 1
+	if panels := (g.oc + tileCols - 1) / tileCols; rowBlocks < 4 && panels > 1 {
+		colParts = min(panels, 4)
+	}
+	parallelFor(rowBlocks*colParts, 1, conv2DUnits, kernelArgs{x: x, y: dst, w: w, bias: bias, g: g, act: act, m: rows, n: colParts})
 }
 
 // convRowBlock is how many output pixels share one im2col buffer.
 const convRowBlock = 64
 
-func conv2DRows(t *task, lo, hi int, scratch *[]float32) {
+// conv2DUnits computes work units [lo, hi): unit u is row block u/colParts
+// and panel group u%colParts.
+func conv2DUnits(t *task, lo, hi int, scratch *[]float32) {
 	a := &t.args
 	g, w := a.g, a.w
 	k := g.kh * g.kw * g.c
+	colParts, rows := a.n, a.m
+	panels := (g.oc + tileCols - 1) / tileCols
 	pointwise := g.kh == 1 && g.kw == 1 && g.stride == 1 && g.padT == 0 && g.padL == 0
-	for r0 := lo; r0 < hi; r0 += convRowBlock {
-		r1 := min(r0+convRowBlock, hi)
+	for u := lo; u < hi; u++ {
+		rb, cp := u/colParts, u%colParts
+		r0 := rb * convRowBlock
+		r1 := min(r0+convRowBlock, rows)
+		p0, p1 := cp*panels/colParts, (cp+1)*panels/colParts
 		var lhs []float32
 		if pointwise {
 			lhs = a.x.Data[r0*k : r1*k]
@@ -86,7 +100,7 @@ func conv2DRows(t *task, lo, hi int, scratch *[]float32) {
 			lhs = grow(scratch, (r1-r0)*k)
 			im2col(lhs, a.x.Data, g, r0, r1)
 		}
-		gemmPacked(a.y.Data[r0*g.oc:r1*g.oc], lhs, r1-r0, g.oc, k, w.packed, a.bias, a.act)
+		gemmPacked(a.y.Data[r0*g.oc:r1*g.oc], lhs, r1-r0, g.oc, k, w.packed, a.bias, a.act, p0, p1)
 	}
 }
 
@@ -118,7 +132,14 @@ func im2col(dst, x []float32, g convGeom, r0, r1 int) {
 				clear(row[o : o+kx0*g.c])
 			}
 			if kx1 > kx0 {
-				copy(row[o+kx0*g.c:o+kx1*g.c], x[(base+ix0+kx0)*g.c:(base+ix0+kx1)*g.c])
+				d, s := row[o+kx0*g.c:o+kx1*g.c], x[(base+ix0+kx0)*g.c:(base+ix0+kx1)*g.c]
+				if len(d) < 32 { // a call to memmove costs more than a short loop
+					for i := range d {
+						d[i] = s[i]
+					}
+				} else {
+					copy(d, s)
+				}
 			}
 			if kx1 < g.kw {
 				clear(row[o+max(kx1, kx0)*g.c : o+g.kw*g.c])
@@ -143,49 +164,84 @@ func DepthwiseConv2D(dst, x *Tensor, w *Weights4D, bias []float32, stride int, p
 	parallelFor(g.n*g.oh, 1, depthwiseRows, kernelArgs{x: x, y: dst, w: w, bias: bias, g: g, act: act})
 }
 
-func depthwiseRows(t *task, lo, hi int, _ *[]float32) {
+func depthwiseRows(t *task, lo, hi int, scratch *[]float32) {
 	a := &t.args
-	g, wd := a.g, a.w.Data
+	g := a.g
 	c := g.c
-	x, y := a.x.Data, a.y.Data
-	vector := useAsm && c%8 == 0
+	fast3x3 := useAsm && c%8 == 0 && g.kh == 3 && g.kw == 3
+	var bias []float32
+	if fast3x3 {
+		bias = a.bias
+		if bias == nil {
+			bias = grow(scratch, c)
+			clear(bias)
+		}
+	}
+	// interior columns: all three taps inside the image
+	oxA := (g.padL + g.stride - 1) / g.stride
+	oxB := min(g.ow, (g.w-3+g.padL)/g.stride+1)
 	for row := lo; row < hi; row++ {
 		b, oy := row/g.oh, row%g.oh
-		out := y[(b*g.oh+oy)*g.ow*c : (b*g.oh+oy+1)*g.ow*c]
-		clear(out)
-		// taps in (ky, kx) order, each output starting from 0: the order
-		// tfjs-cpu sums in; with FMA the result is the same to the bit
-		for ky := 0; ky < g.kh; ky++ {
-			iy := oy*g.stride - g.padT + ky
-			if iy < 0 || iy >= g.h {
+		iy0 := oy*g.stride - g.padT
+		if !fast3x3 || iy0 < 0 || iy0+2 >= g.h || oxB <= oxA {
+			depthwiseSpan(a, b, oy, 0, g.ow)
+			continue
+		}
+		depthwiseSpan(a, b, oy, 0, oxA)
+		out := a.y.Data[((b*g.oh+oy)*g.ow+oxA)*c:]
+		in := a.x.Data[((b*g.h+iy0)*g.w+oxA*g.stride-g.padL)*c:]
+		lo, hi := a.act.bounds()
+		dw3x3Row(&out[0], &in[0], &a.w.Data[0], &bias[0], c, oxB-oxA, g.w*c, g.stride*c, lo, hi)
+		depthwiseSpan(a, b, oy, oxB, g.ow)
+	}
+}
+
+// depthwiseSpan computes output columns [ox0, ox1) of row oy of batch
+// item b tap by tap (any kernel size, borders included).
+func depthwiseSpan(a *kernelArgs, b, oy, ox0, ox1 int) {
+	if ox1 <= ox0 {
+		return
+	}
+	g, wd := a.g, a.w.Data
+	c := g.c
+	vector := useAsm && c%8 == 0
+	out := a.y.Data[((b*g.oh+oy)*g.ow+ox0)*c : ((b*g.oh+oy)*g.ow+ox1)*c]
+	clear(out)
+	// taps in (ky, kx) order, each output starting from 0: the order
+	// tfjs-cpu sums in; with FMA the result is the same to the bit
+	for ky := 0; ky < g.kh; ky++ {
+		iy := oy*g.stride - g.padT + ky
+		if iy < 0 || iy >= g.h {
+			continue
+		}
+		in := a.x.Data[(b*g.h+iy)*g.w*c : (b*g.h+iy+1)*g.w*c]
+		for kx := 0; kx < g.kw; kx++ {
+			// output columns whose input column ox*stride-padL+kx is inside
+			off := kx - g.padL
+			lo := ox0
+			if off < 0 {
+				lo = max(lo, (-off+g.stride-1)/g.stride)
+			}
+			if g.w-1-off < 0 {
 				continue
 			}
-			in := x[(b*g.h+iy)*g.w*c : (b*g.h+iy+1)*g.w*c]
-			for kx := 0; kx < g.kw; kx++ {
-				// output columns whose input column ox*stride-padL+kx is inside
-				off := kx - g.padL
-				ox0 := 0
-				if off < 0 {
-					ox0 = (-off + g.stride - 1) / g.stride
-				}
-				ox1 := min(g.ow, (g.w-1-off)/g.stride+1)
-				if g.w-1-off < 0 || ox1 <= ox0 {
-					continue
-				}
-				f := wd[(ky*g.kw+kx)*c : (ky*g.kw+kx+1)*c]
-				src := in[(ox0*g.stride+off)*c:]
-				dst := out[ox0*c : ox1*c]
-				if vector {
-					fmaPeriodic(&dst[0], &src[0], &f[0], c, ox1-ox0, g.stride*c)
-					continue
-				}
-				fmaPeriodicGo(dst, src, f, c, ox1-ox0, g.stride*c)
+			hi := min(ox1, (g.w-1-off)/g.stride+1)
+			if hi <= lo {
+				continue
 			}
+			f := wd[(ky*g.kw+kx)*c : (ky*g.kw+kx+1)*c]
+			src := in[(lo*g.stride+off)*c:]
+			dst := out[(lo-ox0)*c : (hi-ox0)*c]
+			if vector {
+				fmaPeriodic(&dst[0], &src[0], &f[0], c, hi-lo, g.stride*c)
+				continue
+			}
+			fmaPeriodicGo(dst, src, f, c, hi-lo, g.stride*c)
 		}
-		if a.bias != nil || a.act != ActNone {
-			for o := 0; o < len(out); o += c {
-				finish(out[o:o+c], a.bias, a.act)
-			}
+	}
+	if a.bias != nil || a.act != ActNone {
+		for o := 0; o < len(out); o += c {
+			finish(out[o:o+c], a.bias, a.act)
 		}
 	}
 }

@@ -63,15 +63,14 @@ func (e *epilogue) set(bias []float32, j0, cols int, act Activation) {
 	}
 }
 
-// gemmPacked computes c [m,n] = act(a [m,k] · b + bias), with b packed by
-// packPanels; bias may be nil.
-func gemmPacked(c, a []float32, m, n, k int, packed, bias []float32, act Activation) {
+// gemmPacked computes the columns of panels [p0, p1) of c [m,n] =
+// act(a [m,k] · b + bias), with b packed by packPanels; bias may be nil.
+func gemmPacked(c, a []float32, m, n, k int, packed, bias []float32, act Activation, p0, p1 int) {
 	if m == 0 || n == 0 {
 		return
 	}
-	panels := (n + tileCols - 1) / tileCols
 	var ep epilogue
-	for p := range panels {
+	for p := p0; p < p1; p++ {
 		bp := packed[p*k*tileCols : (p+1)*k*tileCols]
 		cols := min(tileCols, n-p*tileCols)
 		ep.set(bias, p*tileCols, cols, act)

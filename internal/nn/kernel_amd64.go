@@ -40,3 +40,9 @@ func vecOpChan(op int, dst, a, v *float32, c, npix int, lo, hi float32)
 
 //go:noescape
 func vecClamp(dst, x *float32, n int, lo, hi float32)
+
+//go:noescape
+func dw3x3Row(out, in, w, bias *float32, c, npix, rowStride, pixStride int, lo, hi float32)
+
+//go:noescape
+func maxPeriodic(dst, src *float32, c, n, srcStride int)

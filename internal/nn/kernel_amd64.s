@@ -306,3 +306,114 @@ kloop:
 kdone:
 	VZEROUPPER
 	RET
+
+// func dw3x3Row(out, in, w, bias *float32, c, npix, rowStride, pixStride int, lo, hi float32)
+// One output row of a 3×3 depthwise convolution over interior pixels:
+// for p < npix, j < c (c a multiple of 8):
+//   acc = Σ_{ky,kx} in[ky*rowStride + p*pixStride + kx*c + j] * w[(ky*3+kx)*c + j]
+//   (taps in (ky, kx) order, fused multiply-adds from 0, as tfjs-cpu sums)
+//   out[p*c + j] = clamp(acc + bias[j], lo, hi)
+// Strides are in floats.
+TEXT ·dw3x3Row(SB), NOSPLIT, $0-72
+	MOVQ out+0(FP), DI
+	MOVQ in+8(FP), SI
+	MOVQ w+16(FP), R8
+	MOVQ bias+24(FP), R9
+	MOVQ c+32(FP), CX
+	MOVQ npix+40(FP), DX
+	MOVQ rowStride+48(FP), R10
+	MOVQ pixStride+56(FP), R11
+	VBROADCASTSS lo+64(FP), Y14
+	VBROADCASTSS hi+68(FP), Y15
+	SHLQ $2, CX
+	SHLQ $2, R10
+	SHLQ $2, R11
+	LEAQ (CX)(CX*1), R12 // 2c bytes
+	TESTQ DX, DX
+	JZ ddone
+
+dpix:
+	XORQ AX, AX          // channel offset (bytes)
+dchunk:
+	// R13 = in + ax (row 0), R14 = w + ax
+	LEAQ (SI)(AX*1), R13
+	LEAQ (R8)(AX*1), R14
+	VXORPS Y0, Y0, Y0
+	// row 0
+	VMOVUPS (R13), Y1
+	VFMADD231PS (R14), Y1, Y0
+	VMOVUPS (R13)(CX*1), Y1
+	ADDQ CX, R14
+	VFMADD231PS (R14), Y1, Y0
+	VMOVUPS (R13)(R12*1), Y1
+	ADDQ CX, R14
+	VFMADD231PS (R14), Y1, Y0
+	ADDQ CX, R14
+	ADDQ R10, R13
+	// row 1
+	VMOVUPS (R13), Y1
+	VFMADD231PS (R14), Y1, Y0
+	VMOVUPS (R13)(CX*1), Y1
+	ADDQ CX, R14
+	VFMADD231PS (R14), Y1, Y0
+	VMOVUPS (R13)(R12*1), Y1
+	ADDQ CX, R14
+	VFMADD231PS (R14), Y1, Y0
+	ADDQ CX, R14
+	ADDQ R10, R13
+	// row 2
+	VMOVUPS (R13), Y1
+	VFMADD231PS (R14), Y1, Y0
+	VMOVUPS (R13)(CX*1), Y1
+	ADDQ CX, R14
+	VFMADD231PS (R14), Y1, Y0
+	VMOVUPS (R13)(R12*1), Y1
+	ADDQ CX, R14
+	VFMADD231PS (R14), Y1, Y0
+	// bias, clamp, store
+	VADDPS (R9)(AX*1), Y0, Y0
+	VMAXPS Y0, Y14, Y0
+	VMINPS Y0, Y15, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, CX
+	JLT dchunk
+	ADDQ CX, DI
+	ADDQ R11, SI
+	DECQ DX
+	JNZ dpix
+
+ddone:
+	VZEROUPPER
+	RET
+
+// func maxPeriodic(dst, src *float32, c, n, srcStride int)
+// for p < n: for j < c: dst[p*c+j] = max(dst[p*c+j], src[p*srcStride+j])
+// (c a positive multiple of 8; NaN in dst propagates).
+TEXT ·maxPeriodic(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ c+16(FP), CX
+	MOVQ n+24(FP), DX
+	MOVQ srcStride+32(FP), R9
+	SHLQ $2, R9
+	SHLQ $2, CX
+	TESTQ DX, DX
+	JZ mdone
+mpixel:
+	XORQ AX, AX
+mchunk:
+	VMOVUPS (SI)(AX*1), Y0
+	VMOVUPS (DI)(AX*1), Y1
+	VMAXPS Y0, Y1, Y1
+	VMOVUPS Y1, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, CX
+	JLT mchunk
+	ADDQ CX, DI
+	ADDQ R9, SI
+	DECQ DX
+	JNZ mpixel
+mdone:
+	VZEROUPPER
+	RET

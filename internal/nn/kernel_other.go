@@ -23,3 +23,11 @@ func vecOpChan(op int, dst, a, v *float32, c, npix int, lo, hi float32) {
 func vecClamp(dst, x *float32, n int, lo, hi float32) {
 	panic("nn: no assembly kernels on this architecture")
 }
+
+func dw3x3Row(out, in, w, bias *float32, c, npix, rowStride, pixStride int, lo, hi float32) {
+	panic("nn: no assembly kernels on this architecture")
+}
+
+func maxPeriodic(dst, src *float32, c, n, srcStride int) {
+	panic("nn: no assembly kernels on this architecture")
+}

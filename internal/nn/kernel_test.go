@@ -59,3 +59,23 @@ func TestNoAllocationsPerRun(t *testing.T) {
 		t.Errorf("%v allocations per run", n)
 	}
 }
+
+func TestMaxPoolVectorMatchesScalar(t *testing.T) {
+	if !useAsm {
+		t.Skip("no AVX2")
+	}
+	r := rand.New(rand.NewPCG(4, 4))
+	for _, h := range []int{5, 6, 7, 126} {
+		for _, size := range []int{2, 3} {
+			for _, pad := range []Padding{Same, Valid} {
+				x := randTensor(r, 1, h, h+1, 16)
+				var fast, slow Tensor
+				MaxPool(&fast, x, size, 2, pad)
+				pool2D(&slow, x, size, 2, pad, false)
+				if d := maxDiff(fast.Data, slow.Data); d != 0 || len(fast.Shape) != 4 || fast.Shape[1] != slow.Shape[1] {
+					t.Errorf("h=%d size=%d %v: diff %g", h, size, pad, d)
+				}
+			}
+		}
+	}
+}

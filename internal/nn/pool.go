@@ -8,7 +8,62 @@ import (
 // MaxPool computes a size×size max pool with the given stride; with Same
 // padding the border positions outside the input are ignored.
 func MaxPool(dst, x *Tensor, size, stride int, pad Padding) {
+	if useAsm && x.Rank() == 4 && x.Shape[3]%8 == 0 {
+		maxPoolVector(dst, x, size, stride, pad)
+		return
+	}
 	pool2D(dst, x, size, stride, pad, false)
+}
+
+// maxPoolVector is MaxPool row by row and tap by tap with the AVX2 kernel:
+// each output row starts as a copy of its first in-image tap.
+func maxPoolVector(dst, x *Tensor, size, stride int, pad Padding) {
+	g := newConvGeom(x, size, size, 0, stride, pad)
+	if g.oh <= 0 || g.ow <= 0 {
+		panic(fmt.Sprintf("nn: pool %d on %v", size, x.Shape))
+	}
+	dst.Resize(g.n, g.oh, g.ow, g.c)
+	c := g.c
+	for b := 0; b < g.n; b++ {
+		for oy := 0; oy < g.oh; oy++ {
+			out := dst.Data[(b*g.oh+oy)*g.ow*c : (b*g.oh+oy+1)*g.ow*c]
+			first := true
+			for ky := 0; ky < size; ky++ {
+				iy := oy*stride - g.padT + ky
+				if iy < 0 || iy >= g.h {
+					continue
+				}
+				in := x.Data[(b*g.h+iy)*g.w*c : (b*g.h+iy+1)*g.w*c]
+				for kx := 0; kx < size; kx++ {
+					off := kx - g.padL
+					lo := 0
+					if off < 0 {
+						lo = (-off + stride - 1) / stride
+					}
+					hi := min(g.ow, (g.w-1-off)/stride+1)
+					if g.w-1-off < 0 || hi <= lo {
+						continue
+					}
+					if first && (lo > 0 || hi < g.ow) {
+						// a window edge leaves some outputs without this tap:
+						// start from -Inf instead
+						for i := range out {
+							out[i] = float32(math.Inf(-1))
+						}
+						first = false
+					}
+					if first {
+						for p := lo; p < hi; p++ {
+							copy(out[p*c:(p+1)*c], in[(p*stride+off)*c:(p*stride+off+1)*c])
+						}
+						first = false
+						continue
+					}
+					maxPeriodic(&out[lo*c], &in[(lo*stride+off)*c], c, hi-lo, stride*c)
+				}
+			}
+		}
+	}
 }
 
 // AvgPool computes a size×size average pool; with Same padding only the
