@@ -12,6 +12,7 @@ import (
 
 	"github.com/idgate/idgate"
 	"github.com/idgate/idgate/internal/app"
+	"github.com/idgate/idgate/internal/face"
 )
 
 // serveConfig is every setting of `idgate serve`.
@@ -150,8 +151,15 @@ func (s *server) printBanner() {
 	}
 }
 
-// newFaceEngine loads the face engine when enabled. Until the engine is
-// built in, face checks answer "not available" (ENOTIMPLEMENTED).
+// newFaceEngine loads the embedded face models when enabled. Disabled,
+// face checks answer "not available" (ENOTIMPLEMENTED).
 func newFaceEngine(enabled bool) (idgate.FaceEngine, error) {
-	return nil, nil
+	if !enabled {
+		return nil, nil
+	}
+	e, err := face.New(face.Config{})
+	if err != nil {
+		return nil, fmt.Errorf("load face engine: %w", err)
+	}
+	return e, nil
 }
