@@ -16,6 +16,7 @@ import (
 
 	"github.com/idgate/idgate"
 	"github.com/idgate/idgate/internal/auth"
+	"github.com/idgate/idgate/internal/dashboard"
 	"github.com/idgate/idgate/internal/dialect/securecitizen"
 	"github.com/idgate/idgate/internal/httpapi"
 	"github.com/idgate/idgate/internal/registry"
@@ -36,6 +37,9 @@ type Config struct {
 	Prices        *verify.Prices // nil means verify.DefaultPrices
 	Issuer        string
 	Audience      string
+	// SecureCookies marks the dashboard's cookies Secure even on plain
+	// HTTP (behind a TLS-terminating proxy).
+	SecureCookies bool
 	// Face is the face engine; nil answers face checks with "not available".
 	Face idgate.FaceEngine
 	Log  *slog.Logger
@@ -88,12 +92,20 @@ func New(ctx context.Context, st *sqlstore.Store, cfg Config) (*App, error) {
 		Config: verify.Config{NameThreshold: cfg.NameThreshold, CacheTTL: cfg.CacheTTL, Prices: prices},
 	}
 	sc := &securecitizen.Handler{Verify: a.Verify, Auth: a.Auth, Registry: a.Monitor, Log: cfg.Log, MaxBody: cfg.MaxBody, Now: cfg.Now}
+	dash, err := dashboard.New(dashboard.Config{
+		Store: st, Registries: a.Monitor, SandboxKey: a.SandboxKey,
+		SecureCookies: cfg.SecureCookies, Log: cfg.Log, Now: cfg.Now,
+	})
+	if err != nil {
+		return nil, err
+	}
 	api := &httpapi.Server{
 		Verify: a.Verify, Auth: a.Auth, Store: st, Log: cfg.Log, MaxBody: cfg.MaxBody,
 		Registries: a.Monitor,
-		Mounts:     []map[string]http.Handler{sc.Routes()},
+		Mounts:     []map[string]http.Handler{sc.Routes(), dash.Routes()},
 	}
 	a.Handler = api.Handler()
+	dash.SetAPI(a.Handler) // the sandbox console sends through the whole server
 	return a, nil
 }
 
