@@ -12,7 +12,7 @@ import (
 var subcommands = map[string][]string{
 	"serve": nil, "migrate": nil, "verify": nil, "version": nil, "completion": {"bash", "zsh"},
 	"registry": {"import"}, "sandbox": {"list"}, "keys": {"create", "list", "revoke"},
-	"wallet": {"balance", "topup"}, "idnumber": {"validate"}, "name": {"score"},
+	"wallet": {"balance", "topup"}, "tenants": {"create", "list"}, "idnumber": {"validate"}, "name": {"score"},
 	"audit": {"verify"}, "face": {"compare", "liveness", "eval"}, "admin": {"create"},
 }
 
