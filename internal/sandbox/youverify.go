@@ -7,8 +7,9 @@ import (
 )
 
 const (
-	vninEndpoint    = "POST /v1/api/identity/ng/vnin"
-	idScrubEndpoint = "POST /v2/api/identity/ke/id-scrub"
+	ninNativeEndpoint = "POST /v1/verifications"
+	vninEndpoint      = "POST /v1/api/identity/ng/vnin"
+	idScrubEndpoint   = "POST /v2/api/identity/ke/id-scrub"
 )
 
 // vninLifetime keeps the sandbox's live vNINs usable for as long as a
@@ -16,8 +17,10 @@ const (
 const vninLifetime = 10 * 365 * 24 * time.Hour
 
 // nigeria is the Youverify vNIN sandbox. The found person is page 003's
-// sample (vNIN AB123456789012CD, Sarah Jane Doe); a vNIN is an alias of an
-// 11-digit NIN, so records are NIN records and the cases are aliases.
+// sample (vNIN AB123456789012CD, Sarah Jane Doe). A vNIN is an alias of an
+// 11-digit NIN, so the records are NIN identities (verifiable through the
+// native API) and the vNIN cases are aliases of them; a person may hold
+// several vNINs, so each case has its own.
 func nigeria(now time.Time) []Identity {
 	sarah := &idgate.Record{
 		Country: idgate.Nigeria, IDType: idgate.NIN, Number: "12345678901",
@@ -31,36 +34,39 @@ func nigeria(now time.Time) []Identity {
 		NG: &idgate.NGPerson{Mobile: "08011111111", Email: "chinedu.okafor@example.com",
 			BirthState: "Anambra", BirthLGA: "Onitsha North", BirthCountry: "nigeria"},
 	}
-	alias := func(vnin, nin string, expires time.Time) []idgate.VNINAlias {
-		return []idgate.VNINAlias{{VNIN: vnin, NIN: nin, ExpiresAt: expires}}
+	nin := func(r *idgate.Record, c, expect string) Identity {
+		return Identity{Dialect: idgate.DialectNative, Endpoint: ninNativeEndpoint, Country: idgate.Nigeria,
+			IDType: idgate.NIN, Number: r.Number, Names: r.FirstNames + " " + r.LastName, Case: c, Expect: expect, Record: r}
 	}
-	ng := func(vnin, names, c, expect, selfie string) Identity {
-		return Identity{Dialect: idgate.DialectYouverify, Endpoint: vninEndpoint, Country: idgate.Nigeria,
-			IDType: idgate.VNIN, Number: vnin, Names: names, Case: c, Expect: expect, Selfie: selfie}
+	vnin := func(number string, holder *idgate.Record, expires time.Time, c, expect, selfie string) Identity {
+		id := Identity{Dialect: idgate.DialectYouverify, Endpoint: vninEndpoint, Country: idgate.Nigeria,
+			IDType: idgate.VNIN, Number: number, Case: c, Expect: expect, Selfie: selfie}
+		if holder != nil {
+			id.Names = holder.FirstNames + " " + holder.LastName
+			id.VNINAliases = []idgate.VNINAlias{{VNIN: number, NIN: holder.Number, ExpiresAt: expires}}
+		}
+		return id
 	}
-	found := ng("AB123456789012CD", "Sarah Jane Doe", "vNIN found (page 003 sample)",
-		`status "found"; image as a data URI; allValidationPassed true`, "")
-	found.Record, found.VNINAliases = sarah, alias("AB123456789012CD", sarah.Number, now.Add(vninLifetime))
-	noPhoto := ng("NP123456789012PH", "Chinedu Okafor", "vNIN found, no photo",
-		`status "found", image null; a selfie gives match false, confidenceLevel 0 and a validationMessages entry`, "ng_person_selfie.jpg")
-	noPhoto.Record, noPhoto.VNINAliases = chinedu, alias("NP123456789012PH", chinedu.Number, now.Add(vninLifetime))
-	expired := ng("EX123456789012XP", "Sarah Jane Doe", "vNIN expired",
-		`status "not_found", reason "vNIN has expired: ask the holder to generate a new one"`, "")
-	expired.VNINAliases = alias("EX123456789012XP", sarah.Number, now.Add(-24*time.Hour))
-	down := ng("DN123456789012WN", "", "NIMC down",
+	live := now.Add(vninLifetime)
+	down := vnin("DN123456789012WN", nil, live, "NIMC down",
 		`500 {"success":false,"statusCode":500,"message":"Service unavailable","name":"Error","data":{}}`, "")
 	down.Fault = &idgate.Fault{Country: idgate.Nigeria, IDType: idgate.VNIN, Number: down.Number, Kind: idgate.FaultDown}
 	return []Identity{
-		found,
-		ng("AB123456789012CD", "Sarah Jane Doe", "data validation, all match",
-			`validations.data {"firstName":"Sarah","lastName":"Doe","dateOfBirth":"1988-04-04"}: each validated true, dataValidation true, validationMessages ""`, ""),
-		ng("AB123456789012CD", "Sarah Jane Doe", "data validation, mismatch",
-			`validations.data {"firstName":"Margaret","dateOfBirth":"1988-04-05"}: both validated false, allValidationPassed false, validationMessages names them`, ""),
-		ng("AB123456789012CD", "Sarah Jane Doe", "selfie validation",
-			`validations.selfie.image with the ng_person selfie: selfieVerification with confidenceLevel, threshold and match true (501 "not available" without the face engine)`, "ng_person_selfie.jpg"),
-		noPhoto,
-		expired,
-		ng("ZZ999999999999ZZ", "", "vNIN not found", `status "not_found", reason "Person Not Found"`, ""),
+		nin(sarah, "NIN found with photo (the holder of the vNINs below)", `outcome "found", names score 100 for Sarah Doe`),
+		nin(chinedu, "NIN found without photo (holder of NP123456789012PH)", `outcome "found", no photo`),
+		vnin("AB123456789012CD", sarah, live, "vNIN found (page 003 sample)",
+			`status "found", image as a data URI, allValidationPassed true; validations.data {"firstName":"Sarah","lastName":"Doe","dateOfBirth":"1988-04-04"} validates every field`, ""),
+		vnin("DV123456789012MM", sarah, live, "data validation mismatch",
+			`validations.data {"firstName":"Margaret","lastName":"Doe","dateOfBirth":"1988-04-05"}: firstName and dateOfBirth validated false, allValidationPassed false, validationMessages names both`, ""),
+		vnin("SF123456789012MT", sarah, live, "selfie matches",
+			`validations.selfie.image with the selfie: selfieVerification match true with confidenceLevel and threshold (501 "not available" without the face engine)`, "ng_person_selfie.jpg"),
+		vnin("SF123456789012NM", sarah, live, "selfie of someone else",
+			`validations.selfie.image with the selfie: match false, allValidationPassed false, validationMessages "selfie does not match the ID photo"`, "za_citizen_selfie.jpg"),
+		vnin("NP123456789012PH", chinedu, live, "vNIN found, no photo",
+			`status "found", image null; a selfie gives match false, confidenceLevel 0 and a validationMessages entry`, "ng_person_selfie.jpg"),
+		vnin("EX123456789012XP", sarah, now.Add(-24*time.Hour), "vNIN expired",
+			`status "not_found", reason "vNIN has expired: ask the holder to generate a new one"`, ""),
+		vnin("ZZ999999999999ZZ", nil, live, "vNIN not found", `status "not_found", reason "Person Not Found"`, ""),
 		down,
 	}
 }
@@ -71,6 +77,7 @@ func kenya(time.Time) []Identity {
 	john := &idgate.Record{
 		Country: idgate.Kenya, IDType: idgate.NationalID, Number: "1234567",
 		FirstNames: "John", MiddleNames: "M", LastName: "Doe", BirthDate: "2000-01-01", Gender: "M",
+		Photo: Photo("ke_person.jpg"), // not on page 004; for face matching through the native API
 		KE: &idgate.KEPerson{
 			FullName: "John M Doe", MaritalStatus: "Married", Email: "skkariuki@kcbgroup.com",
 			HomeTelephoneNumber: "+8761234567", MobileTelephoneNumber: "254723818284", WorkTelephoneNumber: "040-3203308",
