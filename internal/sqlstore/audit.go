@@ -8,10 +8,11 @@ import (
 	"github.com/idgate/idgate"
 )
 
-// appendAudit chains e onto the log inside tx: it reads the chain head
-// (locking it on PostgreSQL, so every replica appends to one chain),
-// assigns Seq, PrevHash and Hash, and moves the head. A zero e.Time is set
-// to now.
+// appendAudit chains e onto the log inside tx: it assigns Seq, PrevHash and
+// Hash from the chain head and moves the head. In the writer's batch
+// transaction the head is read (on PostgreSQL locked with FOR UPDATE, so
+// every replica appends to one chain) once per batch, kept in memory and
+// written back before commit. A zero e.Time is set to now.
 func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, e *idgate.AuditEntry) error {
 	if e == nil {
 		return nil
@@ -20,21 +21,29 @@ func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, e *idgate.AuditEntr
 		e.Time = s.now()
 	}
 	e.Time = e.Time.UTC()
-	head := "SELECT seq, hash FROM audit_head WHERE id = 1"
-	if s.engine == EnginePostgres {
-		head += " FOR UPDATE"
+	b := s.w.batch(tx)
+	own := b == nil
+	if own {
+		// A transaction the caller began on DB(), not the writer's: read
+		// and move the head in place.
+		b = &batchState{tx: tx}
 	}
-	var seq int64
-	var prev []byte
-	if err := s.txQueryRow(ctx, tx, head).Scan(&seq, &prev); err != nil {
-		return dbError(err, "read audit head")
+	if !b.headLoaded {
+		head := "SELECT seq, hash FROM audit_head WHERE id = 1"
+		if s.engine == EnginePostgres {
+			head += " FOR UPDATE"
+		}
+		if err := s.txQueryRow(ctx, tx, head).Scan(&b.seq, &b.hash); err != nil {
+			return dbError(err, "read audit head")
+		}
+		if b.hash == nil {
+			b.hash = []byte{} // SQLite reads the empty head hash as NULL
+		}
+		b.headLoaded = true
 	}
-	if prev == nil {
-		prev = []byte{} // SQLite reads the empty head hash as NULL
-	}
-	e.Seq = seq + 1
-	e.PrevHash = prev
-	e.Hash = e.ChainHash(prev)
+	e.Seq = b.seq + 1
+	e.PrevHash = b.hash
+	e.Hash = e.ChainHash(b.hash)
 	if _, err := s.txExec(ctx, tx, `INSERT INTO audit_log
 		(seq, time, tenant_id, credential_id, actor, action, subject, reason, consent, outcome, amount, prev_hash, hash)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -42,10 +51,17 @@ func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, e *idgate.AuditEntr
 		e.Consent, e.Outcome, e.Amount, e.PrevHash, e.Hash); err != nil {
 		return dbError(err, "append audit entry")
 	}
-	if _, err := s.txExec(ctx, tx, "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", e.Seq, e.Hash); err != nil {
-		return dbError(err, "move audit head")
+	b.seq, b.hash, b.headDirty = e.Seq, e.Hash, true
+	if own {
+		return s.writeAuditHead(ctx, tx, b.seq, b.hash)
 	}
 	return nil
+}
+
+// writeAuditHead moves the chain head to seq and hash.
+func (s *Store) writeAuditHead(ctx context.Context, tx *sql.Tx, seq int64, hash []byte) error {
+	_, err := s.txExec(ctx, tx, "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", seq, hash)
+	return dbError(err, "move audit head")
 }
 
 // AppendAudit assigns Seq, PrevHash and Hash and stores the entry.

@@ -89,7 +89,7 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	if s.engine == EngineSQLite {
 		s.stmts = newStmtCache(s.write)
 	}
-	s.w = newWriter(s.write, s.stmts, s.log)
+	s.w = newWriter(s.write, s.stmts, s.writeAuditHead, s.log)
 	return s, nil
 }
 

@@ -31,17 +31,20 @@ type writeOp struct {
 type writer struct {
 	db    *sql.DB
 	stmts *stmtCache // nil on PostgreSQL
-	log   *slog.Logger
-	ops   chan *writeOp
-	quit  chan struct{}
-	wg    sync.WaitGroup
-	once  sync.Once
-	mu    sync.RWMutex // guards closed against sends racing close
-	shut  bool
+	// flushHead writes the batch's audit chain head before commit.
+	flushHead func(ctx context.Context, tx *sql.Tx, seq int64, hash []byte) error
+	cur       *batchState // the open batch; only the writer goroutine uses it
+	log       *slog.Logger
+	ops       chan *writeOp
+	quit      chan struct{}
+	wg        sync.WaitGroup
+	once      sync.Once
+	mu        sync.RWMutex // guards closed against sends racing close
+	shut      bool
 }
 
-func newWriter(db *sql.DB, stmts *stmtCache, log *slog.Logger) *writer {
-	w := &writer{db: db, stmts: stmts, log: log, ops: make(chan *writeOp, maxBatch), quit: make(chan struct{})}
+func newWriter(db *sql.DB, stmts *stmtCache, flushHead func(context.Context, *sql.Tx, int64, []byte) error, log *slog.Logger) *writer {
+	w := &writer{db: db, stmts: stmts, flushHead: flushHead, log: log, ops: make(chan *writeOp, maxBatch), quit: make(chan struct{})}
 	w.wg.Add(1)
 	go w.loop()
 	return w
@@ -165,22 +168,64 @@ func failAll(errs []error, err error) {
 	}
 }
 
+// batchState is what the writer keeps for the open batch transaction:
+// the audit chain head, read (and on PostgreSQL locked) once per batch and
+// written back once before commit.
+type batchState struct {
+	tx         *sql.Tx
+	headLoaded bool
+	headDirty  bool
+	seq        int64
+	hash       []byte
+}
+
+// batch returns the state of the writer's open transaction if tx is it.
+// Only the writer goroutine calls it, from inside an op.
+func (w *writer) batch(tx *sql.Tx) *batchState {
+	if w == nil || w.cur == nil || w.cur.tx != tx {
+		return nil
+	}
+	return w.cur
+}
+
+// runTx commits a batch. It first runs every op without savepoints (each
+// savepoint costs two statements, and on PostgreSQL two round trips); if
+// an op fails, it rolls everything back and runs the batch again with a
+// savepoint per op, so only the failing op is undone. Ops may therefore run
+// twice; they only touch the transaction and their own results.
 func (w *writer) runTx(batch []*writeOp, errs []error) {
+	if len(batch) > 1 && !w.attempt(batch, errs, false) {
+		clear(errs)
+		w.attempt(batch, errs, true)
+		return
+	}
+	if len(batch) == 1 {
+		w.attempt(batch, errs, false)
+	}
+}
+
+// attempt runs the batch in one transaction. Without isolate it gives up
+// (rolls back and returns false) at the first failing op of a batch of
+// several.
+func (w *writer) attempt(batch []*writeOp, errs []error, isolate bool) (done bool) {
 	// The transaction must not die with one caller's context; callers that
 	// gave up before their turn are skipped below.
 	tx, err := w.db.BeginTx(context.Background(), nil)
 	if err != nil {
 		failAll(errs, fmt.Errorf("sqlstore: begin: %w", err))
-		return
+		return true
 	}
+	state := &batchState{tx: tx}
+	w.cur = state
 	defer func() {
+		w.cur = nil
 		if r := recover(); r != nil {
 			w.log.Error("sqlstore: writer panic", "panic", fmt.Sprint(r))
 			_ = tx.Rollback()
 			failAll(errs, fmt.Errorf("sqlstore: writer panic: %v", r))
+			done = true
 		}
 	}()
-	single := len(batch) == 1
 	ok := 0
 	for i, op := range batch {
 		if err := op.ctx.Err(); err != nil {
@@ -188,9 +233,8 @@ func (w *writer) runTx(batch []*writeOp, errs []error) {
 			continue
 		}
 		ctx := context.WithoutCancel(op.ctx)
-		if single {
-			errs[i] = op.fn(ctx, tx)
-		} else {
+		if isolate {
+			before := *state
 			var fatal error
 			errs[i], fatal = savepoint(ctx, w.stmts, tx, op.fn)
 			if fatal != nil {
@@ -198,7 +242,16 @@ func (w *writer) runTx(batch []*writeOp, errs []error) {
 				// batch rather than commit half an operation.
 				_ = tx.Rollback()
 				failAll(errs, fatal)
-				return
+				return true
+			}
+			if errs[i] != nil {
+				*state = before
+			}
+		} else {
+			errs[i] = op.fn(ctx, tx)
+			if errs[i] != nil && len(batch) > 1 {
+				_ = tx.Rollback()
+				return false
 			}
 		}
 		if errs[i] == nil {
@@ -209,11 +262,19 @@ func (w *writer) runTx(batch []*writeOp, errs []error) {
 		if err := tx.Rollback(); err != nil {
 			w.log.Error("sqlstore: rollback", "err", err)
 		}
-		return
+		return true
+	}
+	if state.headDirty {
+		if err := w.flushHead(context.Background(), tx, state.seq, state.hash); err != nil {
+			_ = tx.Rollback()
+			failAll(errs, fmt.Errorf("sqlstore: write audit head: %w", err))
+			return true
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		failAll(errs, fmt.Errorf("sqlstore: commit: %w", err))
 	}
+	return true
 }
 
 // savepoint runs fn under a savepoint and undoes its changes when it fails.
