@@ -19,6 +19,7 @@ import (
 	"github.com/idgate/idgate/internal/dashboard"
 	"github.com/idgate/idgate/internal/dialect/securecitizen"
 	"github.com/idgate/idgate/internal/httpapi"
+	"github.com/idgate/idgate/internal/openapi"
 	"github.com/idgate/idgate/internal/registry"
 	"github.com/idgate/idgate/internal/sandbox"
 	"github.com/idgate/idgate/internal/sqlstore"
@@ -54,8 +55,9 @@ type App struct {
 	Registry   *registry.Local
 	Monitor    *registry.Monitor
 	Handler    http.Handler
-	SandboxKey string         // set when Config.Sandbox
-	Sandbox    *idgate.Tenant // set when Config.Sandbox
+	API        *httpapi.Server // its Patterns are checked against the OpenAPI document
+	SandboxKey string          // set when Config.Sandbox
+	Sandbox    *idgate.Tenant  // set when Config.Sandbox
 	cfg        Config
 }
 
@@ -102,8 +104,9 @@ func New(ctx context.Context, st *sqlstore.Store, cfg Config) (*App, error) {
 	api := &httpapi.Server{
 		Verify: a.Verify, Auth: a.Auth, Store: st, Log: cfg.Log, MaxBody: cfg.MaxBody,
 		Registries: a.Monitor,
-		Mounts:     []map[string]http.Handler{sc.Routes(), dash.Routes()},
+		Mounts:     []map[string]http.Handler{sc.Routes(), openapi.Routes(), dash.Routes()},
 	}
+	a.API = api
 	a.Handler = api.Handler()
 	dash.SetAPI(a.Handler) // the sandbox console sends through the whole server
 	return a, nil

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"slices"
 	"time"
 
 	"github.com/idgate/idgate"
@@ -52,6 +53,22 @@ func (s *Server) Handler() http.Handler {
 		}
 	}
 	return s.recoverPanics(s.logRequests(securityHeaders(mux)))
+}
+
+// Patterns returns every ServeMux pattern the handler serves, native and
+// mounted, sorted: the published API description is checked against it.
+func (s *Server) Patterns() []string {
+	var out []string
+	for pattern := range s.routes() {
+		out = append(out, pattern)
+	}
+	for _, m := range s.Mounts {
+		for pattern := range m {
+			out = append(out, pattern)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // handle adapts an error-returning handler to the native API's error
