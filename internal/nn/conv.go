@@ -56,6 +56,13 @@ func newConvGeom(x *Tensor, kh, kw, oc, stride int, pad Padding) convGeom {
 // filter, with TensorFlow's SAME or VALID padding and the same stride on
 // both axes. bias may be nil. dst must not alias x.
 func Conv2D(dst, x *Tensor, w *Weights4D, bias []float32, stride int, pad Padding, act Activation) {
+	Conv2DAdd(dst, x, w, bias, nil, stride, pad, act)
+}
+
+// Conv2DAdd computes dst = act(conv(x, w) + bias + res): a convolution
+// whose output feeds a residual addition, fused into one pass. res has
+// dst's shape and may be nil; dst must alias neither x nor res.
+func Conv2DAdd(dst, x *Tensor, w *Weights4D, bias []float32, res *Tensor, stride int, pad Padding, act Activation) {
 	g := newConvGeom(x, w.KH, w.KW, w.Out, stride, pad)
 	if g.c != w.In {
 		panic(fmt.Sprintf("nn: Conv2D input %v, filter in=%d", x.Shape, w.In))
@@ -64,6 +71,9 @@ func Conv2D(dst, x *Tensor, w *Weights4D, bias []float32, stride int, pad Paddin
 		panic(fmt.Sprintf("nn: Conv2D bias %d for %d outputs", len(bias), w.Out))
 	}
 	dst.Resize(g.n, g.oh, g.ow, g.oc)
+	if res != nil && !sameShape(res.Shape, dst.Shape) {
+		panic(fmt.Sprintf("nn: Conv2DAdd residual %v for output %v", res.Shape, dst.Shape))
+	}
 	w.panels()
 	rows := g.n * g.oh * g.ow
 	rowBlocks := (rows + convRowBlock - 1) / convRowBlock
@@ -73,7 +83,11 @@ func Conv2D(dst, x *Tensor, w *Weights4D, bias []float32, stride int, pad Paddin
 	if panels := (g.oc + tileCols - 1) / tileCols; rowBlocks < 4 && panels > 1 {
 		colParts = min(panels, 4)
 	}
-	parallelFor(rowBlocks*colParts, 1, conv2DUnits, kernelArgs{x: x, y: dst, w: w, bias: bias, g: g, act: act, m: rows, n: colParts})
+	var resData []float32
+	if res != nil {
+		resData = res.Data
+	}
+	parallelFor(rowBlocks*colParts, 1, conv2DUnits, kernelArgs{x: x, y: dst, w: w, bias: bias, c: resData, g: g, act: act, m: rows, n: colParts})
 }
 
 // convRowBlock is how many output pixels share one im2col buffer.
@@ -100,7 +114,11 @@ func conv2DUnits(t *task, lo, hi int, scratch *[]float32) {
 			lhs = grow(scratch, (r1-r0)*k)
 			im2col(lhs, a.x.Data, g, r0, r1)
 		}
-		gemmPacked(a.y.Data[r0*g.oc:r1*g.oc], lhs, r1-r0, g.oc, k, w.packed, a.bias, a.act, p0, p1)
+		var res []float32
+		if a.c != nil {
+			res = a.c[r0*g.oc : r1*g.oc]
+		}
+		gemmPacked(a.y.Data[r0*g.oc:r1*g.oc], lhs, r1-r0, g.oc, k, w.packed, a.bias, res, a.act, p0, p1)
 	}
 }
 

@@ -1,6 +1,9 @@
 package nn
 
-import "math"
+import (
+	"math"
+	"unsafe"
+)
 
 // Matrix products: c = a·b for row-major a [m,k] and b [k,n]. The fast
 // path packs b (a filter, constant) once into panels of 16 columns
@@ -33,12 +36,15 @@ func packPanels(b []float32, k, n int) []float32 {
 // epilogue is what the micro-kernel applies to a 6×16 tile before storing
 // it: bias per column, a clamp to [lo, hi] (the activation) and a store mask
 // for the columns of a partial panel. The assembly reads it by offset:
-// bias 0, mask 64, lo 128, hi 160.
+// bias 0, mask 64, lo 128, hi 160, res 192. res, when not nil, points at
+// the tile's residual: a tensor laid out like c whose values are added
+// after the bias.
 type epilogue struct {
 	bias [tileCols]float32
 	mask [tileCols]int32
 	lo   [8]float32
 	hi   [8]float32
+	res  unsafe.Pointer
 }
 
 func (e *epilogue) set(bias []float32, j0, cols int, act Activation) {
@@ -64,8 +70,9 @@ func (e *epilogue) set(bias []float32, j0, cols int, act Activation) {
 }
 
 // gemmPacked computes the columns of panels [p0, p1) of c [m,n] =
-// act(a [m,k] · b + bias), with b packed by packPanels; bias may be nil.
-func gemmPacked(c, a []float32, m, n, k int, packed, bias []float32, act Activation, p0, p1 int) {
+// act(a [m,k] · b + bias + res), with b packed by packPanels; bias and res
+// (laid out like c) may be nil.
+func gemmPacked(c, a []float32, m, n, k int, packed, bias, res []float32, act Activation, p0, p1 int) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -85,8 +92,20 @@ func gemmPacked(c, a []float32, m, n, k int, packed, bias []float32, act Activat
 					rows = m - i0
 				}
 			}
+			ep.res = nil
+			if res != nil {
+				ep.res = unsafe.Pointer(&res[i0*n+p*tileCols])
+			}
 			if rows < tileRows || !useAsm || k == 0 {
-				kernelGo(rows, cols, k, a[i0*k:], k, bp, c[i0*n+p*tileCols:], n, &ep)
+				var r []float32
+				if res != nil {
+					r = res[i0*n+p*tileCols:]
+				}
+				kernelGo(rows, cols, k, a[i0*k:], k, bp, c[i0*n+p*tileCols:], n, &ep, r)
+				continue
+			}
+			if cols <= 8 {
+				sgemmKernel6x8(k, &a[i0*k], k, &bp[0], &c[i0*n+p*tileCols], n, &ep)
 				continue
 			}
 			sgemmKernel6x16(k, &a[i0*k], k, &bp[0], &c[i0*n+p*tileCols], n, &ep)
@@ -95,8 +114,8 @@ func gemmPacked(c, a []float32, m, n, k int, packed, bias []float32, act Activat
 }
 
 // kernelGo is the portable micro-kernel: for r < rows ≤ 6, j < cols ≤ 16,
-// c[r*ldc+j] = clamp(Σp a[r*lda+p]·b[p*16+j] + bias[j]).
-func kernelGo(rows, cols, k int, a []float32, lda int, b []float32, c []float32, ldc int, ep *epilogue) {
+// c[r*ldc+j] = clamp(Σp a[r*lda+p]·b[p*16+j] + bias[j] + res[r*ldc+j]).
+func kernelGo(rows, cols, k int, a []float32, lda int, b []float32, c []float32, ldc int, ep *epilogue, res []float32) {
 	for r := range rows {
 		var acc [tileCols]float32
 		arow := a[r*lda : r*lda+k]
@@ -108,7 +127,11 @@ func kernelGo(rows, cols, k int, a []float32, lda int, b []float32, c []float32,
 		}
 		out := c[r*ldc : r*ldc+cols]
 		for j := range out {
-			out[j] = min(max(acc[j]+ep.bias[j], ep.lo[0]), ep.hi[0])
+			v := acc[j] + ep.bias[j]
+			if res != nil {
+				v += res[r*ldc+j]
+			}
+			out[j] = min(max(v, ep.lo[0]), ep.hi[0])
 		}
 	}
 }

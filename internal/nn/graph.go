@@ -53,6 +53,7 @@ type gnode struct {
 	padVal  float32
 	keep    bool
 	axis    int
+	res     int // index in in of a fused residual, -1 for none
 	mat     *Tensor
 	scalarB bool
 }
@@ -200,7 +201,7 @@ func plan(gj *graphJSON, ws map[string]*Tensor) (*Graph, error) {
 			g.inputs = append(g.inputs, io)
 			continue
 		}
-		n := &gnode{name: nj.Name, op: nj.Op, out: slot}
+		n := &gnode{name: nj.Name, op: nj.Op, out: slot, res: -1}
 		for _, in := range nj.Input {
 			name, idx, ok := parseRef(in)
 			if !ok {
@@ -403,7 +404,45 @@ func (g *Graph) fuseRelus() {
 		}
 		target.act = ActRelu
 		r.op, r.buf = "Relu(fused)", -1
-		r.run = func(s *Session, n *gnode) { x := s.in(n, 0); Reshape(&s.slots[n.out], x, x.Shape...) }
+		r.run = viewRun
+	}
+	g.fuseResiduals(readers, producer)
+}
+
+func viewRun(s *Session, n *gnode) { x := s.in(n, 0); Reshape(&s.slots[n.out], x, x.Shape...) }
+
+// fuseResiduals turns conv → Add(conv, r) into one Conv2DAdd when the Add
+// is the convolution's only reader and r is computed before the
+// convolution runs. The Add (and its activation) moves into the
+// convolution's epilogue; the Add node becomes a view.
+func (g *Graph) fuseResiduals(readers map[int]int, producer map[int]*gnode) {
+	index := map[*gnode]int{}
+	for i, n := range g.nodes {
+		index[n] = i
+	}
+	for _, add := range g.nodes {
+		if (add.op != "Add" && add.op != "AddV2") || len(add.in) != 2 {
+			continue
+		}
+		for side := range 2 {
+			conv := producer[add.in[side]]
+			other := add.in[1-side]
+			if conv == nil || (conv.op != "Conv2D" && conv.op != "_FusedConv2D") || conv.act != ActNone ||
+				conv.alpha != nil || conv.res >= 0 || readers[add.in[side]] != 1 {
+				continue
+			}
+			if _, isConst := g.constSet[other]; isConst {
+				continue // a bias-like broadcast, not a residual
+			}
+			if p := producer[other]; p != nil && index[p] > index[conv] {
+				continue // the residual is not ready when the convolution runs
+			}
+			conv.act, conv.res = add.act, len(conv.in)
+			conv.in = append(conv.in, other)
+			add.op, add.buf, add.in, add.act = add.op+"(fused)", -1, []int{add.in[side]}, ActNone
+			add.run = viewRun
+			break
+		}
 	}
 }
 

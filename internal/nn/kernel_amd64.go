@@ -46,3 +46,6 @@ func dw3x3Row(out, in, w, bias *float32, c, npix, rowStride, pixStride int, lo, 
 
 //go:noescape
 func maxPeriodic(dst, src *float32, c, n, srcStride int)
+
+//go:noescape
+func sgemmKernel6x8(k int, a *float32, lda int, b *float32, c *float32, ldc int, ep *epilogue)

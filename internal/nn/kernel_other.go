@@ -31,3 +31,7 @@ func dw3x3Row(out, in, w, bias *float32, c, npix, rowStride, pixStride int, lo, 
 func maxPeriodic(dst, src *float32, c, n, srcStride int) {
 	panic("nn: no assembly kernels on this architecture")
 }
+
+func sgemmKernel6x8(k int, a *float32, lda int, b *float32, c *float32, ldc int, ep *epilogue) {
+	panic("nn: no assembly kernels on this architecture")
+}

@@ -79,3 +79,29 @@ func TestMaxPoolVectorMatchesScalar(t *testing.T) {
 		}
 	}
 }
+
+func TestConv2DAddMatchesSeparateOps(t *testing.T) {
+	r := rand.New(rand.NewPCG(6, 6))
+	for _, asm := range []bool{true, false} {
+		if asm && !useAsm {
+			continue
+		}
+		saved := useAsm
+		useAsm = asm
+		for _, tc := range []struct{ h, c, k, oc int }{{9, 8, 1, 5}, {16, 24, 1, 24}, {7, 16, 3, 28}, {13, 3, 3, 48}} {
+			x := randTensor(r, 1, tc.h, tc.h, tc.c)
+			w, _ := NewWeights4D(randTensor(r, tc.k, tc.k, tc.c, tc.oc))
+			bias := randTensor(r, tc.oc).Data
+			res := randTensor(r, 1, tc.h, tc.h, tc.oc)
+			var fused, conv, want Tensor
+			Conv2DAdd(&fused, x, w, bias, res, 1, Same, ActRelu)
+			Conv2D(&conv, x, w, bias, 1, Same, ActNone)
+			Add(&want, &conv, res)
+			Relu(&want, &want)
+			if d := maxDiff(fused.Data, want.Data); d != 0 {
+				t.Errorf("asm=%v %+v: fused differs by %g", asm, tc, d)
+			}
+		}
+		useAsm = saved
+	}
+}

@@ -200,9 +200,21 @@ func (g *Graph) compileConv(n *gnode, nj *nodeJSON) error {
 		return nil
 	}
 	n.run = func(s *Session, n *gnode) {
-		Conv2D(&s.slots[n.out], s.in(n, 0), n.w, n.bias, n.stride, n.pad, n.act)
+		dst, x := &s.slots[n.out], s.in(n, 0)
+		if n.res >= 0 {
+			res := s.in(n, n.res)
+			if convOutputMatches(res, x, n.w, n.stride, n.pad) {
+				Conv2DAdd(dst, x, n.w, n.bias, res, n.stride, n.pad, n.act)
+				return
+			}
+			// not a same-shape residual after all: the two ops, unfused
+			Conv2D(dst, x, n.w, n.bias, n.stride, n.pad, ActNone)
+			binaryKernel(dst, dst, res, opAdd, n.act)
+			return
+		}
+		Conv2D(dst, x, n.w, n.bias, n.stride, n.pad, n.act)
 		if n.alpha != nil {
-			PRelu(&s.slots[n.out], &s.slots[n.out], n.alpha)
+			PRelu(dst, dst, n.alpha)
 		}
 	}
 	return nil
@@ -387,4 +399,14 @@ func rawInt(r json.RawMessage) (int, error) {
 		return 0, fmt.Errorf("not an integer: %s", r)
 	}
 	return v, nil
+}
+
+// convOutputMatches reports whether res has the shape of conv(x, w).
+func convOutputMatches(res, x *Tensor, w *Weights4D, stride int, pad Padding) bool {
+	if len(x.Shape) != 4 || len(res.Shape) != 4 {
+		return false
+	}
+	oh, _ := OutputSize(x.Shape[1], w.KH, stride, pad)
+	ow, _ := OutputSize(x.Shape[2], w.KW, stride, pad)
+	return res.Shape[0] == x.Shape[0] && res.Shape[1] == oh && res.Shape[2] == ow && res.Shape[3] == w.Out
 }
