@@ -70,3 +70,44 @@ func FuzzLoadGraphModel(f *testing.F) {
 		_, _ = g.NewSession().Run(NewTensor(1, 2, 2, 1))
 	})
 }
+
+func TestGraphRunAllocatesNothing(t *testing.T) {
+	for _, load := range []func() ([]byte, []byte){models.Liveness, models.AntiSpoof} {
+		g, err := LoadGraphModel(load())
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := g.NewSession()
+		x := NewTensor(1, 128, 128, 3)
+		if g.OutputNames()[0] == "activation_6" {
+			x = NewTensor(1, 32, 32, 3)
+		}
+		if _, err := s.Run(x); err != nil {
+			t.Fatal(err)
+		}
+		if n := testing.AllocsPerRun(5, func() { _, _ = s.Run(x) }); n != 0 {
+			t.Errorf("%v: %v allocations per run", g.OutputNames(), n)
+		}
+	}
+}
+
+// TestGraphFusesAndReusesBuffers checks the plan of blazeface: ReLUs and
+// residual adds folded into the convolutions, and a few shared buffers.
+func TestGraphFusesAndReusesBuffers(t *testing.T) {
+	g, err := LoadGraphModel(models.BlazeFace())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fused := 0
+	for _, n := range g.nodes {
+		if n.res >= 0 {
+			fused++
+		}
+	}
+	if fused < 20 {
+		t.Errorf("%d residual adds fused, want ≥ 20", fused)
+	}
+	if g.nbufs > 10 {
+		t.Errorf("%d buffers for a chain-like graph", g.nbufs)
+	}
+}
