@@ -253,3 +253,38 @@ func TestHealth(t *testing.T) {
 		t.Fatalf("registries: %d entries, want 4", n)
 	}
 }
+
+// FuzzCreateVerification sends arbitrary bodies to the native API: the
+// answer is a verification or problem details, never an internal error.
+func FuzzCreateVerification(f *testing.F) {
+	f.Add(foundBody)
+	f.Add(`{"country":"NG","idType":"vnin","number":"AB123456789012CD","consent":true,"reason":"r"}`)
+	f.Add(`{"country":"ZA","number":"8507145123085","consent":true,"reason":"r","selfie":"data:image/png;base64,AAAA"}`)
+	f.Add(`{"checks":{"names":"yes"}}`)
+	f.Add(`null`)
+	st, err := sqlstore.Open(context.Background(), sqlstore.Options{URL: sqlstoretest.SQLiteURL(f), Sealer: sqlstoretest.Sealer(f)})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { st.Close() })
+	a, err := app.New(context.Background(), st, app.Config{Sandbox: true, MaxBody: 4096})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		req := httptest.NewRequest(http.MethodPost, "/v1/verifications", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+a.SandboxKey)
+		rec := httptest.NewRecorder()
+		a.Handler.ServeHTTP(rec, req)
+		if rec.Code == http.StatusInternalServerError {
+			t.Fatalf("500 for %q: %s", body, rec.Body)
+		}
+		var out map[string]any
+		if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+			t.Fatalf("not JSON for %q: %s", body, rec.Body)
+		}
+		if rec.Code >= 400 && out["type"] == nil {
+			t.Fatalf("error without problem details for %q: %s", body, rec.Body)
+		}
+	})
+}
