@@ -69,6 +69,7 @@ func Identities(now time.Time) []Identity {
 // countries lists each country file's identity function.
 var countries = []func(now time.Time) []Identity{
 	southAfrica,
+	uganda,
 }
 
 // Seed writes the sandbox identities into the store: records, faults,
