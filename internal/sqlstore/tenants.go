@@ -165,7 +165,9 @@ func (s *Store) RevokeCredential(ctx context.Context, tenantID, id string, at ti
 
 // InTx runs fn in a write transaction, committed together with concurrent
 // store writes (group commit). fn must not commit or roll back tx; its
-// error rolls back only its own changes.
+// error rolls back only its own changes. fn may be called a second time
+// (in a fresh transaction, the first rolled back) when another operation of
+// the same batch fails, so it must not have effects outside tx.
 func (s *Store) InTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return s.w.do(ctx, func(_ context.Context, tx *sql.Tx) error { return fn(tx) })
 }

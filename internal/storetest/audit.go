@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/idgate/idgate"
+	"github.com/idgate/idgate/internal/audit"
 )
 
 func testAuditChain(t *testing.T, st idgate.Store) {
@@ -92,5 +93,47 @@ func testAuditOnEveryWrite(t *testing.T, st idgate.Store) {
 	want := "[tenant.create key.create key.revoke verification.create verification.update fraud.create wallet.topup]"
 	if fmt.Sprint(actions) != want {
 		t.Errorf("audit actions = %v, want %s", actions, want)
+	}
+}
+
+// testConcurrentMixedWrites sends concurrent creates of which half reuse an
+// idempotency key another goroutine is using at the same moment: group
+// commit must undo exactly the losers and keep the audit chain whole.
+func testConcurrentMixedWrites(t *testing.T, st idgate.Store) {
+	const workers, perWorker = 40, 10
+	newTenant(t, st, "t-a", "")
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	codes := map[string]int{}
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range perWorker {
+				v := NewVerification(fmt.Sprintf("v-%d-%d", w, i), "t-a", base)
+				v.Request.IdempotencyKey = fmt.Sprintf("k-%d-%d", w%(workers/2), i)
+				err := st.CreateVerification(ctx(), v, verificationAudit(v))
+				mu.Lock()
+				codes[idgate.ErrorCode(err)]++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	want := map[string]int{"": workers * perWorker / 2, idgate.ECONFLICT: workers * perWorker / 2}
+	if fmt.Sprint(codes) != fmt.Sprint(want) {
+		t.Errorf("results by error code = %v, want %v", codes, want)
+	}
+	checked, broken, err := audit.VerifyChain(ctx(), st)
+	must(t, err)
+	if broken != 0 || checked != int64(1+workers*perWorker/2) {
+		t.Errorf("audit chain: %d checked, first broken %d; want %d intact", checked, broken, 1+workers*perWorker/2)
+	}
+	entries, err := st.AuditEntries(ctx(), 0, 0)
+	must(t, err)
+	for _, e := range entries[1:] {
+		if _, err := st.Verification(ctx(), "t-a", e.Subject); err != nil {
+			t.Fatalf("audit entry %d names %s, which was not stored: %v", e.Seq, e.Subject, err)
+		}
 	}
 }

@@ -39,6 +39,7 @@ func Run(t *testing.T, open func(t *testing.T) idgate.Store) {
 		{"TenantIsolation", testTenantIsolation},
 		{"AuditChain", testAuditChain},
 		{"AuditOnEveryWrite", testAuditOnEveryWrite},
+		{"ConcurrentMixedWrites", testConcurrentMixedWrites},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
