@@ -20,6 +20,9 @@ type Record struct {
 	BirthDate   string  `json:"birthDate,omitempty"` // YYYY-MM-DD
 	Gender      string  `json:"gender,omitempty"`    // "M" or "F"
 	Photo       []byte  `json:"photo,omitempty"`     // encoded JPEG/PNG/WebP
+	// PhotoSHA256 identifies the photo where it is not kept (stored
+	// verifications keep the hash, not the image).
+	PhotoSHA256 string `json:"photoSha256,omitempty"`
 	// PhotoOnly is set on a lookup answer when the registry could return
 	// only the photo (SecureCitizen 10088: NPR down, HANIS up); the other
 	// fields are then empty.

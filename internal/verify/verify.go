@@ -44,6 +44,8 @@ type Service struct {
 	Face   idgate.FaceEngine
 	Config Config
 	Now    idgate.Clock
+	// Observer, when set, is told of each Verify call (metrics).
+	Observer Observer
 
 	cacheWrites     sync.Map // lookup key → time of the last identity-cache write
 	cacheWriteCount atomic.Int64
@@ -77,6 +79,23 @@ func (s *Service) cacheTTL() time.Duration {
 // cannot pay, ECONFLICT when an idempotency key is reused for another
 // request, ENOFACE/EMANYFACES for an unusable selfie.
 func (s *Service) Verify(ctx context.Context, p *idgate.Principal, req idgate.VerificationRequest) (*idgate.Verification, error) {
+	if s.Observer == nil {
+		return s.verify(ctx, p, req)
+	}
+	start := time.Now()
+	v, err := s.verify(ctx, p, req)
+	s.Observer.ObserveVerification(&req, v, err, time.Since(start))
+	return v, err
+}
+
+// Observer is told of every verification request the service answers,
+// for metrics. req is the request as the dialect sent it; v is the stored
+// verification, nil when err is not.
+type Observer interface {
+	ObserveVerification(req *idgate.VerificationRequest, v *idgate.Verification, err error, elapsed time.Duration)
+}
+
+func (s *Service) verify(ctx context.Context, p *idgate.Principal, req idgate.VerificationRequest) (*idgate.Verification, error) {
 	if err := s.Validate(&req); err != nil {
 		return nil, err
 	}
@@ -114,10 +133,25 @@ func (s *Service) Verify(ctx context.Context, p *idgate.Principal, req idgate.Ve
 		UpdatedAt:    now,
 	}
 	v.Request.Selfie = nil
-	if err := s.Store.CreateVerification(ctx, v, s.auditEntry(p, v)); err != nil {
+	if err := s.Store.CreateVerification(ctx, withoutPhoto(v), s.auditEntry(p, v)); err != nil {
 		return nil, err
 	}
 	return v, nil
+}
+
+// withoutPhoto returns the copy of v that is stored: the registry photo is
+// returned to the client once, with the answer, and not kept with every
+// verification (it stays in the registry; its hash is kept).
+func withoutPhoto(v *idgate.Verification) *idgate.Verification {
+	if v.Result == nil || v.Result.Record == nil || len(v.Result.Record.Photo) == 0 {
+		return v
+	}
+	stored, res, rec := *v, *v.Result, *v.Result.Record
+	rec.PhotoSHA256 = sha256Hex(rec.Photo)
+	rec.Photo = nil
+	res.Record = &rec
+	stored.Result = &res
+	return &stored
 }
 
 // auditEntry describes a stored verification for the audit log.
