@@ -13,7 +13,6 @@ package antispoof
 
 import (
 	"fmt"
-	"sync"
 
 	"github.com/idgate/idgate/internal/face/blazeface"
 	"github.com/idgate/idgate/internal/face/models"
@@ -36,7 +35,8 @@ type Result struct {
 // Checker runs both models. It is safe for concurrent use.
 type Checker struct {
 	antispoof, liveness *nn.Graph
-	states              sync.Pool
+	states              chan *state // idle per-call buffers, kept across GCs
+	newState            func() *state
 }
 
 type state struct {
@@ -55,8 +55,29 @@ func New() (*Checker, error) {
 		return nil, fmt.Errorf("liveness: %w", err)
 	}
 	c := &Checker{antispoof: as, liveness: lv}
-	c.states.New = func() any { return &state{spoofSess: as.NewSession(), liveSess: lv.NewSession()} }
+	c.states = make(chan *state, maxIdleStates)
+	c.newState = func() *state { return &state{spoofSess: as.NewSession(), liveSess: lv.NewSession()} }
 	return c, nil
+}
+
+// maxIdleStates bounds the idle buffer sets kept for reuse (a sync.Pool
+// would drop them at every GC and make the next call regrow megabytes).
+const maxIdleStates = 8
+
+func (c *Checker) getState() *state {
+	select {
+	case st := <-c.states:
+		return st
+	default:
+		return c.newState()
+	}
+}
+
+func (c *Checker) putState(st *state) {
+	select {
+	case c.states <- st:
+	default:
+	}
 }
 
 // FaceCrop writes human's face crop of frame ([1,H,W,3], 0..255) for box
@@ -76,8 +97,8 @@ func (c *Checker) Check(frame *nn.Tensor, box blazeface.Box) (Result, error) {
 	if len(frame.Shape) != 4 || frame.Shape[0] != 1 || frame.Shape[3] != 3 {
 		return Result{}, fmt.Errorf("antispoof: frame shape %v, want [1,H,W,3]", frame.Shape)
 	}
-	st := c.states.Get().(*state)
-	defer c.states.Put(st)
+	st := c.getState()
+	defer c.putState(st)
 	FaceCrop(&st.crop, frame, box)
 	nn.ResizeBilinear(&st.spoofIn, &st.crop, AntiSpoofSize, AntiSpoofSize)
 	nn.ResizeBilinear(&st.livIn, &st.crop, LivenessSize, LivenessSize)
@@ -95,8 +116,8 @@ func (c *Checker) Check(frame *nn.Tensor, box blazeface.Box) (Result, error) {
 // AntiSpoof runs the antispoof model on a prepared [1,128,128,3] input in
 // [0,1] and returns its sigmoid output.
 func (c *Checker) AntiSpoof(x *nn.Tensor) (float32, error) {
-	st := c.states.Get().(*state)
-	defer c.states.Put(st)
+	st := c.getState()
+	defer c.putState(st)
 	out, err := c.run(st.spoofSess, x)
 	if err != nil {
 		return 0, fmt.Errorf("antispoof: %w", err)
@@ -107,8 +128,8 @@ func (c *Checker) AntiSpoof(x *nn.Tensor) (float32, error) {
 // Liveness runs the liveness model on a prepared [1,32,32,3] input in
 // [0,1] and returns its two softmax outputs (live, not live).
 func (c *Checker) Liveness(x *nn.Tensor) ([2]float32, error) {
-	st := c.states.Get().(*state)
-	defer c.states.Put(st)
+	st := c.getState()
+	defer c.putState(st)
 	out, err := c.run(st.liveSess, x)
 	if err != nil {
 		return [2]float32{}, fmt.Errorf("liveness: %w", err)

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sync"
 
 	"github.com/idgate/idgate/internal/face/models"
 	"github.com/idgate/idgate/internal/nn"
@@ -98,10 +97,11 @@ func (r Result) Largest() (Face, bool) {
 // Detector runs BlazeFace. It is safe for concurrent use; the model
 // weights are shared and each concurrent call borrows its own buffers.
 type Detector struct {
-	graph   *nn.Graph
-	opts    Options
-	anchors [numAnchors][2]float32
-	states  sync.Pool
+	graph    *nn.Graph
+	opts     Options
+	anchors  [numAnchors][2]float32
+	states   chan *state // idle per-call buffers, kept across GCs
+	newState func() *state
 }
 
 type state struct {
@@ -126,11 +126,32 @@ func New(opts Options) (*Detector, error) {
 	}
 	d := &Detector{graph: g, opts: opts.withDefaults()}
 	d.anchors = anchors()
-	d.states.New = func() any {
+	d.states = make(chan *state, maxIdleStates)
+	d.newState = func() *state {
 		return &state{sess: g.NewSession(), boxes: make([]float32, 4*numAnchors), scores: make([]float32, numAnchors),
 			rows: make([]float32, rowWidth*numAnchors), cand: make([]int, 0, numAnchors)}
 	}
 	return d, nil
+}
+
+// maxIdleStates bounds the idle buffer sets kept for reuse (a sync.Pool
+// would drop them at every GC and make the next call regrow megabytes).
+const maxIdleStates = 8
+
+func (d *Detector) getState() *state {
+	select {
+	case st := <-d.states:
+		return st
+	default:
+		return d.newState()
+	}
+}
+
+func (d *Detector) putState(st *state) {
+	select {
+	case d.states <- st:
+	default:
+	}
 }
 
 // anchors are the cell centres in input pixels: stride 16 (16×16 cells, 2
@@ -165,8 +186,8 @@ func (d *Detector) Detect(frame *nn.Tensor) (Result, error) {
 	if len(frame.Shape) != 4 || frame.Shape[0] != 1 || frame.Shape[3] != 3 || frame.Shape[1] < 1 || frame.Shape[2] < 1 {
 		return Result{}, fmt.Errorf("blazeface: frame shape %v, want [1,H,W,3]", frame.Shape)
 	}
-	st := d.states.Get().(*state)
-	defer d.states.Put(st)
+	st := d.getState()
+	defer d.putState(st)
 	Preprocess(&st.input, &st.resized, frame)
 	outs, err := st.sess.Run(&st.input)
 	if err != nil {
@@ -182,8 +203,8 @@ func (d *Detector) Detect(frame *nn.Tensor) (Result, error) {
 // its outputs in signature order ([1,384,16], [1,512,1], [1,384,1],
 // [1,512,16]), for parity tests. The tensors are copies.
 func (d *Detector) RawOutputs(input *nn.Tensor) ([]*nn.Tensor, error) {
-	st := d.states.Get().(*state)
-	defer d.states.Put(st)
+	st := d.getState()
+	defer d.putState(st)
 	outs, err := st.sess.Run(input)
 	if err != nil {
 		return nil, fmt.Errorf("blazeface: %w", err)
