@@ -82,10 +82,24 @@ type Engine struct {
 
 var _ idgate.FaceEngine = (*Engine)(nil)
 
+// maxPooledFrame is the largest frame buffer (in float32 values) a pooled
+// workspace keeps: a 1600×1200 image. A bigger upload gets its buffer for
+// the one request, so a few large photos do not pin memory for good.
+const maxPooledFrame = 1600 * 1200 * 3
+
 // workspace is one request's reusable buffers.
 type workspace struct {
 	frame nn.Tensor // the decoded image as [1,H,W,3] float32, 0..255
 	chain faceapi.Workspace
+}
+
+func (e *Engine) acquire() *workspace { return e.workspaces.Get().(*workspace) }
+
+func (e *Engine) release(ws *workspace) {
+	if cap(ws.frame.Data) > maxPooledFrame {
+		ws.frame.Data = nil
+	}
+	e.workspaces.Put(ws)
 }
 
 // New loads the embedded models.
@@ -162,16 +176,16 @@ const (
 
 // Embed finds the largest face in an encoded image and describes it.
 func (e *Engine) Embed(ctx context.Context, img []byte) (Face, error) {
-	ws := e.workspaces.Get().(*workspace)
-	defer e.workspaces.Put(ws)
+	ws := e.acquire()
+	defer e.release(ws)
 	a, err := e.analyse(ctx, ws, img, roleImage, false)
 	return a.face, err
 }
 
 // Compare matches the face in selfie against the face in reference.
 func (e *Engine) Compare(ctx context.Context, selfie, reference []byte) (idgate.FaceMatch, error) {
-	ws := e.workspaces.Get().(*workspace)
-	defer e.workspaces.Put(ws)
+	ws := e.acquire()
+	defer e.release(ws)
 	s, err := e.analyse(ctx, ws, selfie, roleSelfie, true)
 	if err != nil {
 		return idgate.FaceMatch{}, err

@@ -75,8 +75,8 @@ func (e *Engine) Liveness(ctx context.Context, selfie []byte) (idgate.LivenessRe
 
 // LivenessReport is Liveness with the measurements.
 func (e *Engine) LivenessReport(ctx context.Context, selfie []byte) (LivenessReport, error) {
-	ws := e.workspaces.Get().(*workspace)
-	defer e.workspaces.Put(ws)
+	ws := e.acquire()
+	defer e.release(ws)
 	a, err := e.analyse(ctx, ws, selfie, roleSelfie, true)
 	if err != nil {
 		return LivenessReport{}, err
