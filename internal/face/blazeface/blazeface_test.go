@@ -5,9 +5,11 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"flag"
 	"image"
 	"image/png"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -217,5 +219,51 @@ func TestDetectRejectsBadShape(t *testing.T) {
 	d := newDetector(t)
 	if _, err := d.Detect(nn.NewTensor(1, 10, 10, 4)); err == nil || !strings.Contains(err.Error(), "shape") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+var writeRaw = flag.String("write-raw", "", "write the raw .f32 test input into this directory (to feed the oracle)")
+
+// rawInput is a deterministic noise input in [-1, 1), the model's range.
+func rawInput() *nn.Tensor {
+	x := nn.NewTensor(1, InputSize, InputSize, 3)
+	r := rand.New(rand.NewPCG(7, 42))
+	for i := range x.Data {
+		x.Data[i] = 2*r.Float32() - 1
+	}
+	return x
+}
+
+// TestRawInputMatchesTFJS compares all four outputs on a noise input with
+// oracle.js --input raw-noise.f32.
+func TestRawInputMatchesTFJS(t *testing.T) {
+	x := rawInput()
+	if *writeRaw != "" {
+		buf := make([]byte, 0, 4*len(x.Data))
+		for _, v := range x.Data {
+			buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(v))
+		}
+		if err := os.WriteFile(filepath.Join(*writeRaw, "raw-noise.f32"), buf, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	var want oracleOutput
+	readJSON(t, filepath.Join("testdata", "raw-noise.blazeface.json"), &want)
+	if got := sha256F32(x.Data); got != want.Input.Sha256 {
+		t.Fatalf("input sha256 %s, oracle %s", got, want.Input.Sha256)
+	}
+	outs, err := newDetector(t).RawOutputs(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, w := range want.Outputs {
+		worst := 0.0
+		for j, v := range w.Values {
+			worst = max(worst, math.Abs(float64(outs[i].Data[j])-v)/max(1, math.Abs(v)))
+		}
+		if worst > 1e-4 {
+			t.Errorf("%s: max relative diff %g", w.Name, worst)
+		}
 	}
 }
