@@ -71,6 +71,7 @@ var pageFace = fakeFace{idgate.FaceMatch{Similarity: 0.62, Confidence: 0.91, Mat
 type env struct {
 	st       idgate.Store
 	srv      *httptest.Server
+	handler  http.Handler // the mux the server serves, for in-process benchmarks
 	keys     map[string]string // "sandbox", "paid", "broke" → API key
 	logs     *bytes.Buffer
 	registry *registry.Local
@@ -139,6 +140,7 @@ func newEnv(t testing.TB, st idgate.Store, o envOptions) *env {
 	h := &Handler{Service: svc, Auth: authn, Logger: slog.New(slog.NewTextHandler(e.logs, nil))}
 	mux := http.NewServeMux()
 	Register(mux, h)
+	e.handler = mux
 	e.srv = httptest.NewServer(mux)
 	t.Cleanup(e.srv.Close)
 	return e
