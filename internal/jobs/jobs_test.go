@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/idgate/idgate"
-	"github.com/idgate/idgate/internal/jobs/jobstest"
+	"github.com/idgate/idgate/internal/sqlstore/sqlstoretest"
 	"github.com/idgate/idgate/internal/registry"
 	"github.com/idgate/idgate/internal/sqlstore"
 	"github.com/idgate/idgate/internal/verify"
@@ -132,7 +132,7 @@ func TestLifecycle(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs River against real databases")
 	}
-	jobstest.ForEachEngine(t, func(t *testing.T, st *sqlstore.Store) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, st *sqlstore.Store) {
 		f := newFixture(t, st)
 		cases := []struct {
 			name       string
@@ -184,7 +184,7 @@ func TestOutcomes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs River against real databases")
 	}
-	jobstest.ForEachEngine(t, func(t *testing.T, st *sqlstore.Store) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, st *sqlstore.Store) {
 		f := newFixture(t, st)
 		ctx := context.Background()
 		expiredNIN, errNIN := "CF98765432109B", "CM11112222333C"
@@ -225,7 +225,7 @@ func TestOutage(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs River against real databases")
 	}
-	jobstest.ForEachEngine(t, func(t *testing.T, st *sqlstore.Store) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, st *sqlstore.Store) {
 		f := newFixture(t, st)
 		f.runner.cfg.VerifyMaxAttempts = 50
 		f.reg.SetMode(idgate.Uganda, registry.Mode{Down: true})
@@ -265,7 +265,7 @@ func TestOutageExhausted(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs River against real databases")
 	}
-	jobstest.ForEachEngine(t, func(t *testing.T, st *sqlstore.Store) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, st *sqlstore.Store) {
 		f := newFixture(t, st)
 		f.reg.SetMode(idgate.Uganda, registry.Mode{Down: true})
 		v := f.await(t, f.submit(t, ugRequest("Grace", "Akello", "1990-04-12", testCard))[0].ID)
@@ -280,7 +280,7 @@ func TestClaimOnce(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs River against real databases")
 	}
-	jobstest.ForEachEngine(t, func(t *testing.T, st *sqlstore.Store) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, st *sqlstore.Store) {
 		f := newFixture(t, st)
 		hook := newReceiver(t, f, 0)
 		v := f.await(t, f.submit(t, ugRequest("Grace", "Akello", "1990-04-12", testCard))[0].ID)
@@ -387,7 +387,7 @@ func TestWebhookDelivery(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs River against real databases")
 	}
-	jobstest.ForEachEngine(t, func(t *testing.T, st *sqlstore.Store) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, st *sqlstore.Store) {
 		f := newFixture(t, st)
 		rc := newReceiver(t, f, 2)
 		v := f.await(t, f.submit(t, ugRequest("Grace", "Akello", "1990-04-12", testCard))[0].ID)

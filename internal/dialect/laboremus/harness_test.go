@@ -14,7 +14,7 @@ import (
 	"github.com/idgate/idgate"
 	"github.com/idgate/idgate/internal/auth"
 	"github.com/idgate/idgate/internal/jobs"
-	"github.com/idgate/idgate/internal/jobs/jobstest"
+	"github.com/idgate/idgate/internal/sqlstore/sqlstoretest"
 	"github.com/idgate/idgate/internal/registry"
 	"github.com/idgate/idgate/internal/sqlstore"
 	"github.com/idgate/idgate/internal/verify"
@@ -194,4 +194,6 @@ func decodeMap(t *testing.T, b []byte) map[string]any {
 	return m
 }
 
-func openSQLite(t *testing.T) *sqlstore.Store { return jobstest.Open(t, sqlstore.EngineSQLite) }
+func openSQLite(t *testing.T) *sqlstore.Store {
+	return sqlstoretest.Open(t, sqlstoretest.URL(t, sqlstore.EngineSQLite))
+}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/idgate/idgate"
 	"github.com/idgate/idgate/internal/auth"
-	"github.com/idgate/idgate/internal/jobs/jobstest"
+	"github.com/idgate/idgate/internal/sqlstore/sqlstoretest"
 	"github.com/idgate/idgate/internal/sqlstore"
 )
 
@@ -62,7 +62,7 @@ func TestPageFields(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs River against a real database")
 	}
-	jobstest.ForEachEngine(t, func(t *testing.T, st *sqlstore.Store) {
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, st *sqlstore.Store) {
 		s := newStack(t, st)
 		h := authHeaders(s.token(t, s.a), s.a.subKey)
 		body := `{"surname":"Akello","givenNames":"Grace","otherNames":"Nansubuga","nin":"cf12345678901a","cardNumber":"001234567","dateOfBirth":"1990-04-12"}`
