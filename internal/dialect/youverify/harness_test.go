@@ -71,7 +71,7 @@ var pageFace = fakeFace{idgate.FaceMatch{Similarity: 0.62, Confidence: 0.91, Mat
 type env struct {
 	st       idgate.Store
 	srv      *httptest.Server
-	handler  http.Handler // the mux the server serves, for in-process benchmarks
+	handler  http.Handler      // the mux the server serves, for in-process benchmarks
 	keys     map[string]string // "sandbox", "paid", "broke" → API key
 	logs     *bytes.Buffer
 	registry *registry.Local
@@ -80,7 +80,8 @@ type env struct {
 type envOptions struct {
 	face    idgate.FaceEngine // nil: no face engine
 	prices  verify.Prices
-	balance int64 // the paid tenant's opening balance
+	balance int64  // the paid tenant's opening balance
+	config  Config // the dialect's limits
 }
 
 // openSQLite opens a store on a new file in a temporary folder.
@@ -137,7 +138,7 @@ func newEnv(t testing.TB, st idgate.Store, o envOptions) *env {
 	if o.face != nil {
 		svc.Face = o.face
 	}
-	h := &Handler{Service: svc, Auth: authn, Logger: slog.New(slog.NewTextHandler(e.logs, nil))}
+	h := &Handler{Service: svc, Auth: authn, Config: o.config, Logger: slog.New(slog.NewTextHandler(e.logs, nil))}
 	mux := http.NewServeMux()
 	Register(mux, h)
 	e.handler = mux

@@ -181,3 +181,21 @@ func TestInternalErrorLeaksNothing(t *testing.T) {
 		t.Errorf("internal error not logged with an error id:\n%s", e.logs)
 	}
 }
+
+func TestSizeLimits(t *testing.T) {
+	e := newEnv(t, openSQLite(t), envOptions{face: pageFace, config: Config{MaxBodyBytes: 4096, MaxSelfieBytes: 1024}})
+	tests := []struct{ name, body string }{
+		{"body", vninBody(pageVNIN, `"metadata":{"pad":"`+strings.Repeat("x", 5000)+`"}`)},
+		{"selfie", vninBody(pageVNIN, `"validations":{"selfie":{"image":"`+strings.Repeat("QUFB", 500)+`"}}`)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, body := e.post(t, "/v1/api/identity/ng/vnin", e.keys["sandbox"], tt.body)
+			var env errorEnvelope
+			must(t, json.Unmarshal(body, &env))
+			if status != http.StatusRequestEntityTooLarge || env.StatusCode != 413 || env.Name != "PayloadTooLargeError" || env.Success {
+				t.Errorf("got %d %s, want 413 PayloadTooLargeError", status, body)
+			}
+		})
+	}
+}

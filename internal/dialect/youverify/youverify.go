@@ -10,6 +10,7 @@
 package youverify
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -133,9 +134,8 @@ func (h *Handler) verify(w http.ResponseWriter, r *http.Request, p *idgate.Princ
 	if err != nil {
 		return err
 	}
-	c.req.Extra, err = json.Marshal(extra{Metadata: c.metadata, RequestedAt: requestedAt})
-	if err != nil {
-		return fmt.Errorf("encode extra: %w", err)
+	if c.req.Extra, err = encodeExtra(extra{Metadata: c.metadata, RequestedAt: requestedAt}); err != nil {
+		return err
 	}
 	v, err := h.Service.Verify(r.Context(), p, c.req)
 	if err != nil {
@@ -151,6 +151,18 @@ func (h *Handler) verify(w http.ResponseWriter, r *http.Request, p *idgate.Princ
 	}
 	httpx.WriteJSON(w, http.StatusOK, env)
 	return nil
+}
+
+// encodeExtra marshals without HTML escaping, so metadata comes back as
+// sent ("<b>" stays "<b>", not "\u003cb\u003e").
+func encodeExtra(x extra) (json.RawMessage, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(x); err != nil {
+		return nil, fmt.Errorf("encode extra: %w", err)
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
 }
 
 // selfieThreshold is the threshold reported next to confidenceLevel.
