@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"github.com/idgate/idgate"
-	"github.com/idgate/idgate/internal/sqlstore/sqlstoretest"
 	"github.com/idgate/idgate/internal/registry"
 	"github.com/idgate/idgate/internal/sqlstore"
+	"github.com/idgate/idgate/internal/sqlstore/sqlstoretest"
 	"github.com/idgate/idgate/internal/verify"
 	"github.com/riverqueue/river"
 )

@@ -14,9 +14,9 @@ import (
 	"github.com/idgate/idgate"
 	"github.com/idgate/idgate/internal/auth"
 	"github.com/idgate/idgate/internal/jobs"
-	"github.com/idgate/idgate/internal/sqlstore/sqlstoretest"
 	"github.com/idgate/idgate/internal/registry"
 	"github.com/idgate/idgate/internal/sqlstore"
+	"github.com/idgate/idgate/internal/sqlstore/sqlstoretest"
 	"github.com/idgate/idgate/internal/verify"
 )
 

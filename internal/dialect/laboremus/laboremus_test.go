@@ -11,8 +11,8 @@ import (
 
 	"github.com/idgate/idgate"
 	"github.com/idgate/idgate/internal/auth"
-	"github.com/idgate/idgate/internal/sqlstore/sqlstoretest"
 	"github.com/idgate/idgate/internal/sqlstore"
+	"github.com/idgate/idgate/internal/sqlstore/sqlstoretest"
 )
 
 // pageFields are the response values of page 002, exactly.
