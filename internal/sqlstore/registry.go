@@ -31,7 +31,7 @@ func (s *Store) PutRecords(ctx context.Context, records []*idgate.Record) (int, 
 		if r.UpdatedAt.IsZero() {
 			r.UpdatedAt = now
 		}
-		sealed, err := s.sealJSON("record", r)
+		sealed, err := s.sealRecord("record", r)
 		if err != nil {
 			return 0, err
 		}
@@ -71,11 +71,7 @@ func (s *Store) Record(ctx context.Context, country idgate.Country, idType idgat
 	if err != nil {
 		return nil, notFound(err, "record not found")
 	}
-	var r idgate.Record
-	if err := s.openJSON("record", sealed, &r); err != nil {
-		return nil, err
-	}
-	return &r, nil
+	return s.openRecord("record", sealed)
 }
 
 // CountRecords returns how many records the local registry holds per
@@ -194,7 +190,7 @@ func (s *Store) PutCachedRecord(ctx context.Context, r *idgate.Record, at time.T
 	if r == nil || r.Country == "" || r.IDType == "" || r.Number == "" {
 		return idgate.Errorf(idgate.EINVALID, "cached record needs country, idType and number")
 	}
-	sealed, err := s.sealJSON("cached record", r)
+	sealed, err := s.sealRecord("cached record", r)
 	if err != nil {
 		return err
 	}
@@ -216,9 +212,9 @@ func (s *Store) CachedRecord(ctx context.Context, country idgate.Country, idType
 		s.cacheLookup(country, idType, number)).Scan(&sealed, &at); err != nil {
 		return nil, time.Time{}, notFound(err, "no cached record")
 	}
-	var r idgate.Record
-	if err := s.openJSON("cached record", sealed, &r); err != nil {
+	r, err := s.openRecord("cached record", sealed)
+	if err != nil {
 		return nil, time.Time{}, err
 	}
-	return &r, fromNanos(at), nil
+	return r, fromNanos(at), nil
 }

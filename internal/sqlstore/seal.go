@@ -1,8 +1,11 @@
 package sqlstore
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+
+	"github.com/idgate/idgate"
 )
 
 // sealJSON marshals v and seals it.
@@ -28,4 +31,44 @@ func (s *Store) openJSON(what string, sealed []byte, v any) error {
 		return fmt.Errorf("sqlstore: decode %s: %w", what, err)
 	}
 	return nil
+}
+
+// sealRecord seals a registry record as uvarint(len(json)) ‖ json ‖ photo,
+// the photo kept out of the JSON: as base64 inside JSON it would be a third
+// larger and dominate the cost of every lookup's decode.
+func (s *Store) sealRecord(what string, r *idgate.Record) ([]byte, error) {
+	photoless := *r
+	photoless.Photo = nil
+	js, err := json.Marshal(&photoless)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: encode %s: %w", what, err)
+	}
+	plain := binary.AppendUvarint(make([]byte, 0, binary.MaxVarintLen64+len(js)+len(r.Photo)), uint64(len(js)))
+	plain = append(append(plain, js...), r.Photo...)
+	sealed, err := s.sealer.Seal(plain)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: seal %s: %w", what, err)
+	}
+	return sealed, nil
+}
+
+// openRecord opens what sealRecord sealed.
+func (s *Store) openRecord(what string, sealed []byte) (*idgate.Record, error) {
+	plain, err := s.sealer.Open(sealed)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: open %s: %w", what, err)
+	}
+	n, w := binary.Uvarint(plain)
+	if w <= 0 || n > uint64(len(plain)-w) {
+		return nil, fmt.Errorf("sqlstore: decode %s: corrupt record framing", what)
+	}
+	js, photo := plain[w:w+int(n)], plain[w+int(n):]
+	var r idgate.Record
+	if err := json.Unmarshal(js, &r); err != nil {
+		return nil, fmt.Errorf("sqlstore: decode %s: %w", what, err)
+	}
+	if len(photo) > 0 {
+		r.Photo = photo
+	}
+	return &r, nil
 }
