@@ -1,10 +1,16 @@
 package nn
 
-import "fmt"
+import (
+	"fmt"
+	"unsafe"
+)
 
 // MatMul computes dst = act(a·b + bias) for a [m,k] (leading axes are
 // flattened into m) and b [k,n]; dst is [m,n]. bias may be nil. dst must not
-// alias a or b.
+// alias a or b. The sums follow tfjs-cpu exactly (blocks of 48 products
+// summed in float64, each block added to a float32 accumulator), so the
+// result is bit-identical to TF.js; the dense layers of these models are
+// small enough for that to cost nothing noticeable.
 func MatMul(dst, a, b *Tensor, bias []float32, act Activation) {
 	if len(b.Shape) != 2 || len(a.Shape) < 1 {
 		panic(fmt.Sprintf("nn: MatMul %v · %v", a.Shape, b.Shape))
@@ -19,28 +25,34 @@ func MatMul(dst, a, b *Tensor, bias []float32, act Activation) {
 	m := len(a.Data) / k
 	dst.Resize(m, n)
 	args := kernelArgs{a: a.Data, b: b.Data, c: dst.Data, bias: bias, act: act, m: m, n: n, k: k}
-	if m < 4 {
-		// a vector times a matrix: split the columns
-		parallelFor(n, 32, matVecCols, args)
-		return
-	}
-	parallelFor(m, 4, matMulRows, args)
+	// split the columns: every model here multiplies a single row
+	parallelFor(n, 32, matMulCols, args)
 }
 
-func matMulRows(t *task, lo, hi int, _ *[]float32) {
-	a := &t.args
-	sgemm(a.c[lo*a.n:hi*a.n], a.a[lo*a.k:hi*a.k], a.b, hi-lo, a.n, a.k, a.bias, a.act)
-}
+// matMulBlock is tfjs-cpu's batchMatMul block size along k.
+const matMulBlock = 48
 
-func matVecCols(t *task, lo, hi int, _ *[]float32) {
+// matMulCols computes columns [lo, hi) of every row.
+func matMulCols(t *task, lo, hi int, scratch *[]float32) {
 	a := &t.args
+	width := hi - lo
+	sums := grow(scratch, 2*width)
+	block := unsafeFloat64s(sums) // width float64 partial sums
 	for i := range a.m {
 		out := a.c[i*a.n+lo : i*a.n+hi]
 		clear(out)
-		for p, av := range a.a[i*a.k : (i+1)*a.k] {
-			row := a.b[p*a.n+lo : p*a.n+hi]
+		arow := a.a[i*a.k : (i+1)*a.k]
+		for k0 := 0; k0 < a.k; k0 += matMulBlock {
+			clear(block)
+			for p := k0; p < min(k0+matMulBlock, a.k); p++ {
+				av := float64(arow[p])
+				row := a.b[p*a.n+lo : p*a.n+hi]
+				for j, bv := range row {
+					block[j] += float64(av * float64(bv))
+				}
+			}
 			for j := range out {
-				out[j] += av * row[j]
+				out[j] = float32(float64(out[j]) + block[j])
 			}
 		}
 		var bias []float32
@@ -49,4 +61,12 @@ func matVecCols(t *task, lo, hi int, _ *[]float32) {
 		}
 		finish(out, bias, a.act)
 	}
+}
+
+// unsafeFloat64s views a float32 scratch slice of even length as float64s.
+func unsafeFloat64s(f []float32) []float64 {
+	if len(f) < 2 {
+		return nil
+	}
+	return unsafe.Slice((*float64)(unsafe.Pointer(&f[0])), len(f)/2)
 }

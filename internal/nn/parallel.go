@@ -102,6 +102,12 @@ func parallelFor(n, minChunk int, run func(t *task, lo, hi int, scratch *[]float
 	doneChans.Put(done)
 }
 
+// Accelerated reports whether the AVX2/FMA kernels run on this machine.
+// With them, convolutions, depthwise convolutions and matrix products sum
+// in tfjs-cpu's order with single roundings, so graph outputs are
+// bit-identical to TF.js on the cpu backend.
+func Accelerated() bool { return useAsm }
+
 // grow returns a slice of length n backed by *buf, growing it when needed.
 func grow(buf *[]float32, n int) []float32 {
 	if cap(*buf) < n {
