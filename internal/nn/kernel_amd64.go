@@ -49,3 +49,6 @@ func maxPeriodic(dst, src *float32, c, n, srcStride int)
 
 //go:noescape
 func sgemmKernel6x8(k int, a *float32, lda int, b *float32, c *float32, ldc int, ep *epilogue)
+
+//go:noescape
+func dotBlock64(block *float64, a, b *float32, n, kcount, ldb int)

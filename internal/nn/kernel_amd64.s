@@ -562,3 +562,39 @@ nores8:
 	VMASKMOVPS Y10, Y12, (DX)
 	VZEROUPPER
 	RET
+
+// func dotBlock64(block *float64, a, b *float32, n, kcount, ldb int)
+// for p < kcount: for j < n: block[j] += float64(a[p]) * float64(b[p*ldb+j])
+// (n a multiple of 4). The float64 product of two float32 is exact, so the
+// fused multiply-add rounds like JavaScript's sum += a*b.
+TEXT ·dotBlock64(SB), NOSPLIT, $0-48
+	MOVQ block+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DX
+	MOVQ n+24(FP), CX
+	MOVQ kcount+32(FP), R8
+	MOVQ ldb+40(FP), R9
+	SHLQ $2, R9
+	TESTQ R8, R8
+	JZ bdone
+	TESTQ CX, CX
+	JZ bdone
+bk:
+	VBROADCASTSS (SI), X0
+	VCVTPS2PD X0, Y0
+	XORQ AX, AX          // j
+bj:
+	VCVTPS2PD (DX)(AX*4), Y1
+	VMOVUPD (DI)(AX*8), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VMOVUPD Y2, (DI)(AX*8)
+	ADDQ $4, AX
+	CMPQ AX, CX
+	JLT bj
+	ADDQ $4, SI
+	ADDQ R9, DX
+	DECQ R8
+	JNZ bk
+bdone:
+	VZEROUPPER
+	RET

@@ -35,3 +35,7 @@ func maxPeriodic(dst, src *float32, c, n, srcStride int) {
 func sgemmKernel6x8(k int, a *float32, lda int, b *float32, c *float32, ldc int, ep *epilogue) {
 	panic("nn: no assembly kernels on this architecture")
 }
+
+func dotBlock64(block *float64, a, b *float32, n, kcount, ldb int) {
+	panic("nn: no assembly kernels on this architecture")
+}

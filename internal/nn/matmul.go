@@ -44,11 +44,17 @@ func matMulCols(t *task, lo, hi int, scratch *[]float32) {
 		arow := a.a[i*a.k : (i+1)*a.k]
 		for k0 := 0; k0 < a.k; k0 += matMulBlock {
 			clear(block)
-			for p := k0; p < min(k0+matMulBlock, a.k); p++ {
+			k1 := min(k0+matMulBlock, a.k)
+			vec := 0
+			if useAsm {
+				vec = width &^ 3
+				dotBlock64(&block[0], &arow[k0], &a.b[k0*a.n+lo], vec, k1-k0, a.n)
+			}
+			for p := k0; p < k1; p++ {
 				av := float64(arow[p])
 				row := a.b[p*a.n+lo : p*a.n+hi]
-				for j, bv := range row {
-					block[j] += float64(av * float64(bv))
+				for j := vec; j < width; j++ {
+					block[j] += float64(av * float64(row[j]))
 				}
 			}
 			for j := range out {
