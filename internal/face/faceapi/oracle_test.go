@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/idgate/idgate/internal/face/imagedecode"
+	"github.com/idgate/idgate/internal/nn"
 )
 
 // The goldens in ../testdata/chain are `chain.js --compact` outputs of the
@@ -141,30 +142,36 @@ func TestNetsMatchOracleOnChainCrops(t *testing.T) {
 		t.Run(g.Name, func(t *testing.T) {
 			img := testImage(t, g.Name)
 
-			CropZeroFill(&ws.crop, img, f.LandmarkCrop.rect())
-			PrepareInput(&ws.input, &ws.square, &ws.crop, LandmarkInputSize)
-			if got := sha256F32(ws.input.Data); got != f.LandmarkCrop.InputSha256 {
-				t.Errorf("landmark input sha256 %s, oracle %s", got, f.LandmarkCrop.InputSha256)
-			}
-			fc := nets.Landmarks.Run(&ws.Landmark, &ws.input)
-			if d := maxAbsDiff(fc.Data, f.LandmarkOutput); d > 1e-4 {
-				t.Errorf("landmark fc: max |diff| %.3g > 1e-4", d)
-			} else {
-				t.Logf("landmark fc: max |diff| %.3g", d)
-			}
-
-			CropZeroFill(&ws.crop, img, f.RecognitionCrop.rect())
-			PrepareInput(&ws.input, &ws.square, &ws.crop, RecognitionInputSize)
-			if got := sha256F32(ws.input.Data); got != f.RecognitionCrop.InputSha256 {
-				t.Errorf("recognition input sha256 %s, oracle %s", got, f.RecognitionCrop.InputSha256)
-			}
-			desc := nets.Recognition.Run(&ws.Recognition, &ws.input)
-			if d := maxAbsDiff(desc.Data, f.Descriptor); d > 1e-4 {
-				t.Errorf("descriptor: max |diff| %.3g > 1e-4", d)
-			} else {
-				t.Logf("descriptor: max |diff| %.3g", d)
-			}
+			fc := runOnCrop(t, &ws, img, f.LandmarkCrop, LandmarkInputSize, func() *nn.Tensor {
+				return nets.Landmarks.Run(&ws.Landmark, &ws.input)
+			})
+			checkClose(t, "landmark fc", fc.Data, f.LandmarkOutput)
+			desc := runOnCrop(t, &ws, img, f.RecognitionCrop, RecognitionInputSize, func() *nn.Tensor {
+				return nets.Recognition.Run(&ws.Recognition, &ws.input)
+			})
+			checkClose(t, "descriptor", desc.Data, f.Descriptor)
 		})
+	}
+}
+
+// runOnCrop cuts the oracle's crop, prepares it, checks the input hash
+// against the oracle's and runs the net.
+func runOnCrop(t *testing.T, ws *Workspace, img *imagedecode.RGB, c oracleCrop, size int, run func() *nn.Tensor) *nn.Tensor {
+	t.Helper()
+	CropZeroFill(&ws.crop, img, c.rect())
+	PrepareInput(&ws.input, &ws.square, &ws.crop, size)
+	if got := sha256F32(ws.input.Data); got != c.InputSha256 {
+		t.Errorf("%d×%d input sha256 %s, oracle %s", size, size, got, c.InputSha256)
+	}
+	return run()
+}
+
+func checkClose(t *testing.T, what string, got []float32, want []float64) {
+	t.Helper()
+	if d := maxAbsDiff(got, want); d > 1e-4 {
+		t.Errorf("%s: max |diff| %.3g > 1e-4", what, d)
+	} else {
+		t.Logf("%s: max |diff| %.3g", what, d)
 	}
 }
 

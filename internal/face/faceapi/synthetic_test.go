@@ -95,11 +95,7 @@ func TestNetsMatchOracleOnSyntheticInputs(t *testing.T) {
 			if len(out.Data) != len(want) {
 				t.Fatalf("%d outputs, oracle %d", len(out.Data), len(want))
 			}
-			if d := maxAbsDiff(out.Data, want); d > 1e-4 {
-				t.Errorf("max |diff| %.3g > 1e-4", d)
-			} else {
-				t.Logf("max |diff| %.3g", d)
-			}
+			checkClose(t, tt.name, out.Data, want)
 		})
 	}
 }

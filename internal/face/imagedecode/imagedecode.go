@@ -259,24 +259,11 @@ func toRGB(img image.Image) *RGB {
 			}
 		}
 	case *image.NRGBA:
-		for y := 0; y < h; y++ {
-			row := m.Pix[y*m.Stride : y*m.Stride+4*w]
-			o := 3 * y * w
-			for i := 0; i < len(row); i += 4 {
-				out.Pix[o], out.Pix[o+1], out.Pix[o+2] = row[i], row[i+1], row[i+2]
-				o += 3
-			}
-		}
+		packRGBX(out, m.Pix, m.Stride)
 	case *image.RGBA:
-		// Opaque for every decoder used here (PNG without alpha).
-		for y := 0; y < h; y++ {
-			row := m.Pix[y*m.Stride : y*m.Stride+4*w]
-			o := 3 * y * w
-			for i := 0; i < len(row); i += 4 {
-				out.Pix[o], out.Pix[o+1], out.Pix[o+2] = row[i], row[i+1], row[i+2]
-				o += 3
-			}
-		}
+		// Opaque for every decoder used here (PNG without alpha), so the
+		// premultiplied colour is the colour.
+		packRGBX(out, m.Pix, m.Stride)
 	default:
 		o := 0
 		for y := b.Min.Y; y < b.Max.Y; y++ {
@@ -288,4 +275,16 @@ func toRGB(img image.Image) *RGB {
 		}
 	}
 	return out
+}
+
+// packRGBX copies the first three of every four bytes of each row.
+func packRGBX(out *RGB, pix []uint8, stride int) {
+	for y := 0; y < out.Height; y++ {
+		row := pix[y*stride : y*stride+4*out.Width]
+		o := 3 * y * out.Width
+		for i := 0; i < len(row); i += 4 {
+			out.Pix[o], out.Pix[o+1], out.Pix[o+2] = row[i], row[i+1], row[i+2]
+			o += 3
+		}
+	}
 }
