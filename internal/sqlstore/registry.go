@@ -66,7 +66,7 @@ func (s *Store) PutRecords(ctx context.Context, records []*idgate.Record) (int, 
 // Record returns one record. Errors: ENOTFOUND.
 func (s *Store) Record(ctx context.Context, country idgate.Country, idType idgate.IDType, number string) (*idgate.Record, error) {
 	var sealed []byte
-	err := s.read.QueryRowContext(ctx, s.q("SELECT sealed FROM registry_records WHERE lookup = ?"),
+	err := s.readRow(ctx, "SELECT sealed FROM registry_records WHERE lookup = ?",
 		s.recordLookup(country, idType, number)).Scan(&sealed)
 	if err != nil {
 		return nil, notFound(err, "record not found")
@@ -128,7 +128,7 @@ func (s *Store) PutVNINAliases(ctx context.Context, aliases []idgate.VNINAlias) 
 // VNINAlias returns the alias for a vNIN, expired or not. Errors: ENOTFOUND.
 func (s *Store) VNINAlias(ctx context.Context, vnin string) (*idgate.VNINAlias, error) {
 	var sealed []byte
-	if err := s.read.QueryRowContext(ctx, s.q("SELECT sealed FROM vnin_aliases WHERE lookup = ?"), s.vninLookup(vnin)).Scan(&sealed); err != nil {
+	if err := s.readRow(ctx, "SELECT sealed FROM vnin_aliases WHERE lookup = ?", s.vninLookup(vnin)).Scan(&sealed); err != nil {
 		return nil, notFound(err, "vNIN not found")
 	}
 	var a idgate.VNINAlias
@@ -170,7 +170,7 @@ func (s *Store) PutFaults(ctx context.Context, faults []idgate.Fault) error {
 // Fault returns the fault configured for a number. Errors: ENOTFOUND.
 func (s *Store) Fault(ctx context.Context, country idgate.Country, idType idgate.IDType, number string) (*idgate.Fault, error) {
 	var sealed []byte
-	if err := s.read.QueryRowContext(ctx, s.q("SELECT sealed FROM registry_faults WHERE lookup = ?"),
+	if err := s.readRow(ctx, "SELECT sealed FROM registry_faults WHERE lookup = ?",
 		s.faultLookup(country, idType, number)).Scan(&sealed); err != nil {
 		return nil, notFound(err, "no fault configured")
 	}
@@ -208,7 +208,7 @@ func (s *Store) PutCachedRecord(ctx context.Context, r *idgate.Record, at time.T
 func (s *Store) CachedRecord(ctx context.Context, country idgate.Country, idType idgate.IDType, number string) (*idgate.Record, time.Time, error) {
 	var sealed []byte
 	var at int64
-	if err := s.read.QueryRowContext(ctx, s.q("SELECT sealed, cached_at FROM identity_cache WHERE lookup = ?"),
+	if err := s.readRow(ctx, "SELECT sealed, cached_at FROM identity_cache WHERE lookup = ?",
 		s.cacheLookup(country, idType, number)).Scan(&sealed, &at); err != nil {
 		return nil, time.Time{}, notFound(err, "no cached record")
 	}

@@ -62,6 +62,9 @@ type Store struct {
 	log    *slog.Logger
 	w      *writer
 	stmts  *stmtCache // SQLite writer statements; nil on PostgreSQL
+	// readPrepared holds SQLite's prepared hot reads; nil on PostgreSQL,
+	// where pgx caches statements itself.
+	readPrepared *readStmts
 }
 
 var _ idgate.Store = (*Store)(nil)
@@ -88,8 +91,9 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	}
 	if s.engine == EngineSQLite {
 		s.stmts = newStmtCache(s.write)
+		s.readPrepared = &readStmts{}
 	}
-	s.w = newWriter(s.write, s.stmts, s.writeAuditHead, s.log)
+	s.w = newWriter(s.write, s.stmts, s.flushAudit, s.log)
 	return s, nil
 }
 
@@ -225,6 +229,9 @@ func (s *Store) Close() error {
 	}
 	if s.stmts != nil {
 		s.stmts.close()
+	}
+	if s.readPrepared != nil {
+		s.readPrepared.close()
 	}
 	return s.closeDBs()
 }

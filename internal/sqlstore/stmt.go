@@ -94,3 +94,36 @@ func execIn(ctx context.Context, c *stmtCache, tx *sql.Tx, query string, args ..
 	}
 	return tx.ExecContext(ctx, query, args...)
 }
+
+// readStmts keeps hot read queries prepared on SQLite's reader pool
+// (database/sql re-prepares a statement on each pool connection as
+// needed); SQL parsing otherwise costs as much as the lookup itself.
+type readStmts struct {
+	m sync.Map // query → *sql.Stmt
+}
+
+// readRow runs a one-row read query (written with `?`).
+func (s *Store) readRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if s.readPrepared == nil {
+		return s.read.QueryRowContext(ctx, s.q(query), args...)
+	}
+	if st, ok := s.readPrepared.m.Load(query); ok {
+		return st.(*sql.Stmt).QueryRowContext(ctx, args...)
+	}
+	st, err := s.read.PrepareContext(ctx, query)
+	if err != nil {
+		return s.read.QueryRowContext(ctx, query, args...) // its error surfaces on Scan
+	}
+	if prev, loaded := s.readPrepared.m.LoadOrStore(query, st); loaded {
+		st.Close()
+		st = prev.(*sql.Stmt)
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+func (r *readStmts) close() {
+	r.m.Range(func(_, st any) bool {
+		st.(*sql.Stmt).Close()
+		return true
+	})
+}

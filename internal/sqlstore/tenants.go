@@ -45,7 +45,7 @@ func scanTenant(sc interface{ Scan(...any) error }) (*idgate.Tenant, error) {
 
 // Tenant returns one tenant. Errors: ENOTFOUND.
 func (s *Store) Tenant(ctx context.Context, id string) (*idgate.Tenant, error) {
-	t, err := scanTenant(s.read.QueryRowContext(ctx, s.q("SELECT "+tenantColumns+" FROM tenants WHERE id = ?"), id))
+	t, err := scanTenant(s.readRow(ctx, "SELECT "+tenantColumns+" FROM tenants WHERE id = ?", id))
 	if err != nil {
 		return nil, notFound(err, "tenant not found")
 	}
@@ -118,7 +118,7 @@ func scanCredential(sc interface{ Scan(...any) error }) (*idgate.Credential, err
 
 // Credential returns a credential by ID, revoked or not. Errors: ENOTFOUND.
 func (s *Store) Credential(ctx context.Context, id string) (*idgate.Credential, error) {
-	c, err := scanCredential(s.read.QueryRowContext(ctx, s.q("SELECT "+credentialColumns+" FROM credentials WHERE id = ?"), id))
+	c, err := scanCredential(s.readRow(ctx, "SELECT "+credentialColumns+" FROM credentials WHERE id = ?", id))
 	if err != nil {
 		return nil, notFound(err, "credential not found")
 	}

@@ -14,14 +14,14 @@ import (
 // ENOTFOUND for an unknown tenant.
 func (s *Store) Wallet(ctx context.Context, tenantID string) (*idgate.Wallet, error) {
 	var parent sql.NullString
-	if err := s.read.QueryRowContext(ctx, s.q("SELECT parent_id FROM tenants WHERE id = ?"), tenantID).Scan(&parent); err != nil {
+	if err := s.readRow(ctx, "SELECT parent_id FROM tenants WHERE id = ?", tenantID).Scan(&parent); err != nil {
 		return nil, notFound(err, "tenant not found")
 	}
 	for _, owner := range []string{tenantID, parent.String} {
 		if owner == "" {
 			continue
 		}
-		w, err := scanWallet(s.read.QueryRowContext(ctx, s.q("SELECT tenant_id, balance, currency, updated_at FROM wallets WHERE tenant_id = ?"), owner))
+		w, err := scanWallet(s.readRow(ctx, "SELECT tenant_id, balance, currency, updated_at FROM wallets WHERE tenant_id = ?", owner))
 		if err == nil {
 			return w, nil
 		}
