@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/idgate/idgate"
+	"github.com/idgate/idgate/internal/verify"
 )
 
 var testLimits = limits{metadataBytes: DefaultMaxMetadataBytes, selfieBytes: 1 << 10}
@@ -187,4 +188,34 @@ func FuzzDecodeIDScrub(f *testing.F) {
 			t.Fatalf("country %s", c.req.Country)
 		}
 	})
+}
+
+// calibratedFace is a face engine that can put its threshold on the
+// confidence scale.
+type calibratedFace struct{ fakeFace }
+
+func (calibratedFace) Confidence(similarity float64) float64 { return similarity - 0.4 }
+
+func TestSelfieThreshold(t *testing.T) {
+	match := &idgate.Result{Face: &idgate.FaceMatch{Threshold: 0.9}}
+	tests := []struct {
+		name string
+		face idgate.FaceEngine
+		cfg  Config
+		res  *idgate.Result
+		want int
+	}{
+		{"calibrated engine", calibratedFace{pageFace}, Config{SelfieThreshold: 70}, match, 50},
+		{"configured", pageFace, Config{SelfieThreshold: 70}, match, 70},
+		{"default", pageFace, Config{}, match, DefaultSelfieThreshold},
+		{"no match ran", calibratedFace{pageFace}, Config{}, &idgate.Result{}, DefaultSelfieThreshold},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := &Handler{Service: &verify.Service{Face: tt.face}, Config: tt.cfg}
+			if got := h.selfieThreshold(tt.res); got != tt.want {
+				t.Errorf("threshold = %d, want %d", got, tt.want)
+			}
+		})
+	}
 }

@@ -52,13 +52,14 @@ type Authenticator interface {
 }
 
 // FaceCalibrator is implemented by face engines that can map a cosine
-// similarity to their calibrated confidence (0..1). When the service's
+// similarity to their calibrated confidence (0..1), the mapping that gives
+// FaceMatch.Confidence (internal/face: face.Confidence). When the service's
 // engine implements it, selfieVerification.threshold is the engine's own
 // match threshold on the confidence scale, so that confidenceLevel >=
 // threshold agrees with match; otherwise Config.SelfieThreshold is
 // reported.
 type FaceCalibrator interface {
-	Calibrate(similarity float64) float64
+	Confidence(similarity float64) float64
 }
 
 // Handler serves the dialect's routes. Its fields are set once at start-up.
@@ -168,7 +169,7 @@ func encodeExtra(x extra) (json.RawMessage, error) {
 // selfieThreshold is the threshold reported next to confidenceLevel.
 func (h *Handler) selfieThreshold(res *idgate.Result) int {
 	if cal, ok := h.Service.Face.(FaceCalibrator); ok && res != nil && res.Face != nil {
-		return int(math.Round(cal.Calibrate(res.Face.Threshold) * 100))
+		return int(math.Round(cal.Confidence(res.Face.Threshold) * 100))
 	}
 	if h.Config.SelfieThreshold > 0 {
 		return h.Config.SelfieThreshold
