@@ -19,6 +19,7 @@ import (
 	"github.com/idgate/idgate/internal/dashboard"
 	"github.com/idgate/idgate/internal/dialect/securecitizen"
 	"github.com/idgate/idgate/internal/httpapi"
+	"github.com/idgate/idgate/internal/metrics"
 	"github.com/idgate/idgate/internal/openapi"
 	"github.com/idgate/idgate/internal/registry"
 	"github.com/idgate/idgate/internal/sandbox"
@@ -55,9 +56,10 @@ type App struct {
 	Registry   *registry.Local
 	Monitor    *registry.Monitor
 	Handler    http.Handler
-	API        *httpapi.Server // its Patterns are checked against the OpenAPI document
-	SandboxKey string          // set when Config.Sandbox
-	Sandbox    *idgate.Tenant  // set when Config.Sandbox
+	API        *httpapi.Server  // its Patterns are checked against the OpenAPI document
+	Metrics    *metrics.Metrics // the app's own Prometheus registry, served at GET /metrics
+	SandboxKey string           // set when Config.Sandbox
+	Sandbox    *idgate.Tenant   // set when Config.Sandbox
 	cfg        Config
 }
 
@@ -88,10 +90,15 @@ func New(ctx context.Context, st *sqlstore.Store, cfg Config) (*App, error) {
 		}
 	}
 	a.Registry = registry.NewLocal(st, cfg.Now)
-	a.Monitor = registry.NewMonitor(a.Registry, a.Registry, cfg.Now)
+	a.Metrics = metrics.New()
+	if err := a.Metrics.RegisterQueue(st.DB(), nil); err != nil {
+		return nil, fmt.Errorf("metrics: %w", err)
+	}
+	a.Monitor = registry.NewMonitor(a.Metrics.Source(a.Registry, "local"), a.Registry, cfg.Now)
 	a.Verify = &verify.Service{
 		Store: st, Source: a.Monitor, Face: cfg.Face, Now: cfg.Now,
-		Config: verify.Config{NameThreshold: cfg.NameThreshold, CacheTTL: cfg.CacheTTL, Prices: prices},
+		Config:   verify.Config{NameThreshold: cfg.NameThreshold, CacheTTL: cfg.CacheTTL, Prices: prices},
+		Observer: a.Metrics,
 	}
 	sc := &securecitizen.Handler{Verify: a.Verify, Auth: a.Auth, Registry: a.Monitor, Log: cfg.Log, MaxBody: cfg.MaxBody, Now: cfg.Now}
 	dash, err := dashboard.New(dashboard.Config{
@@ -104,10 +111,10 @@ func New(ctx context.Context, st *sqlstore.Store, cfg Config) (*App, error) {
 	api := &httpapi.Server{
 		Verify: a.Verify, Auth: a.Auth, Store: st, Log: cfg.Log, MaxBody: cfg.MaxBody,
 		Registries: a.Monitor,
-		Mounts:     []map[string]http.Handler{sc.Routes(), openapi.Routes(), dash.Routes()},
+		Mounts:     []map[string]http.Handler{sc.Routes(), openapi.Routes(), a.Metrics.Routes(), dash.Routes()},
 	}
 	a.API = api
-	a.Handler = api.Handler()
+	a.Handler = a.Metrics.Middleware(api.Handler())
 	dash.SetAPI(a.Handler) // the sandbox console sends through the whole server
 	return a, nil
 }
