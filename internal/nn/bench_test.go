@@ -66,9 +66,11 @@ func BenchmarkConv2D(b *testing.B) {
 			Conv2D(&dst, x, w, nil, c.s, c.pad, ActNone)
 			flops := 2 * float64(dst.Len()*c.k*c.k*c.c)
 			b.ReportAllocs()
+			cpu := startCPUTimer()
 			for b.Loop() {
 				Conv2D(&dst, x, w, nil, c.s, c.pad, ActNone)
 			}
+			cpu.report(b)
 			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		})
 	}

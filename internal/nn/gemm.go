@@ -36,18 +36,20 @@ func packPanels(b []float32, k, n int) []float32 {
 // epilogue is what the micro-kernel applies to a 6×16 tile before storing
 // it: bias per column, a clamp to [lo, hi] (the activation) and a store mask
 // for the columns of a partial panel. The assembly reads it by offset:
-// bias 0, mask 64, lo 128, hi 160, res 192. res, when not nil, points at
-// the tile's residual: a tensor laid out like c whose values are added
-// after the bias.
+// bias 0, mask 64, lo 128, hi 160, res 192, kmask 200. res, when not nil,
+// points at the tile's residual: a tensor laid out like c whose values are
+// added after the bias. kmask is mask as the AVX-512 kernel's opmask.
 type epilogue struct {
-	bias [tileCols]float32
-	mask [tileCols]int32
-	lo   [8]float32
-	hi   [8]float32
-	res  unsafe.Pointer
+	bias  [tileCols]float32
+	mask  [tileCols]int32
+	lo    [8]float32
+	hi    [8]float32
+	res   unsafe.Pointer
+	kmask uint16
 }
 
 func (e *epilogue) set(bias []float32, j0, cols int, act Activation) {
+	e.kmask = uint16(1<<cols - 1)
 	for j := range tileCols {
 		e.bias[j], e.mask[j] = 0, 0
 		if j < cols {
@@ -81,7 +83,18 @@ func gemmPacked(c, a []float32, m, n, k int, packed, bias, res []float32, act Ac
 		bp := packed[p*k*tileCols : (p+1)*k*tileCols]
 		cols := min(tileCols, n-p*tileCols)
 		ep.set(bias, p*tileCols, cols, act)
-		for i0 := 0; i0 < m; i0 += tileRows {
+		i0 := 0
+		if useAVX512 && useAsm && k > 0 {
+			// 12-row AVX-512 tiles first, the rest in 6-row tiles below
+			for ; i0+2*tileRows <= m; i0 += 2 * tileRows {
+				ep.res = nil
+				if res != nil {
+					ep.res = unsafe.Pointer(&res[i0*n+p*tileCols])
+				}
+				sgemmKernel12x16(k, &a[i0*k], k, &bp[0], &c[i0*n+p*tileCols], n, &ep)
+			}
+		}
+		for ; i0 < m; i0 += tileRows {
 			rows := tileRows
 			if i0+tileRows > m {
 				if m >= tileRows {

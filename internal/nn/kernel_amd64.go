@@ -52,3 +52,21 @@ func sgemmKernel6x8(k int, a *float32, lda int, b *float32, c *float32, ldc int,
 
 //go:noescape
 func dotBlock64(block *float64, a, b *float32, n, kcount, ldb int)
+
+//go:noescape
+func sgemmKernel12x16(k int, a *float32, lda int, b *float32, c *float32, ldc int, ep *epilogue)
+
+// haveAVX512 reports AVX-512 F and DQ with the OS saving the opmask and
+// ZMM state.
+func haveAVX512() bool {
+	if !haveAVX2FMA() {
+		return false
+	}
+	if xgetbv()&0xe6 != 0xe6 {
+		return false
+	}
+	_, ebx7, _, _ := cpuid(7, 0)
+	return ebx7&(1<<16) != 0 && ebx7&(1<<17) != 0
+}
+
+var useAVX512 = haveAVX512()

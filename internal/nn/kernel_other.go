@@ -39,3 +39,9 @@ func sgemmKernel6x8(k int, a *float32, lda int, b *float32, c *float32, ldc int,
 func dotBlock64(block *float64, a, b *float32, n, kcount, ldb int) {
 	panic("nn: no assembly kernels on this architecture")
 }
+
+var useAVX512 = false
+
+func sgemmKernel12x16(k int, a *float32, lda int, b *float32, c *float32, ldc int, ep *epilogue) {
+	panic("nn: no assembly kernels on this architecture")
+}

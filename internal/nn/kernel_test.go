@@ -18,6 +18,23 @@ func TestAsmMatchesGo(t *testing.T) {
 		defer func() { useAsm = saved }()
 		f()
 	}
+	// the AVX-512 12-row tiles, when present, against the AVX2-only path
+	if useAVX512 {
+		for _, rows := range []int{12, 17, 24, 40} {
+			x := randTensor(r, 1, rows, 1, 40)
+			w, _ := NewWeights4D(randTensor(r, 1, 1, 40, 37))
+			bias := randTensor(r, 37).Data
+			res := randTensor(r, 1, rows, 1, 37)
+			var z, y Tensor
+			Conv2DAdd(&z, x, w, bias, res, 1, Valid, ActRelu6)
+			useAVX512 = false
+			Conv2DAdd(&y, x, w, bias, res, 1, Valid, ActRelu6)
+			useAVX512 = true
+			if d := maxDiff(z.Data, y.Data); d != 0 {
+				t.Errorf("%d rows: AVX-512 and AVX2 differ by %g", rows, d)
+			}
+		}
+	}
 	for _, tc := range []struct{ h, c, k, oc, stride int }{
 		{13, 3, 3, 5, 1}, {20, 24, 1, 28, 1}, {9, 32, 3, 64, 2}, {7, 16, 3, 16, 1}, {5, 8, 1, 3, 1},
 	} {
