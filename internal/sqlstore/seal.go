@@ -1,7 +1,9 @@
 package sqlstore
 
 import (
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 
@@ -39,6 +41,10 @@ func (s *Store) openJSON(what string, sealed []byte, v any) error {
 func (s *Store) sealRecord(what string, r *idgate.Record) ([]byte, error) {
 	photoless := *r
 	photoless.Photo = nil
+	if len(r.Photo) > 0 && photoless.PhotoSHA256 == "" {
+		sum := sha256.Sum256(r.Photo)
+		photoless.PhotoSHA256 = hex.EncodeToString(sum[:]) // once here, not on every verification
+	}
 	js, err := json.Marshal(&photoless)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: encode %s: %w", what, err)

@@ -147,7 +147,9 @@ func withoutPhoto(v *idgate.Verification) *idgate.Verification {
 		return v
 	}
 	stored, res, rec := *v, *v.Result, *v.Result.Record
-	rec.PhotoSHA256 = sha256Hex(rec.Photo)
+	if rec.PhotoSHA256 == "" {
+		rec.PhotoSHA256 = sha256Hex(rec.Photo)
+	}
 	rec.Photo = nil
 	res.Record = &rec
 	stored.Result = &res
