@@ -109,6 +109,13 @@ func gemmPacked(c, a []float32, m, n, k int, packed, bias, res []float32, act Ac
 			if res != nil {
 				ep.res = unsafe.Pointer(&res[i0*n+p*tileCols])
 			}
+			if rows < tileRows && useAsm && k > 0 {
+				// fewer than 6 rows in all (deep layers on 1×1 or 2×2 maps):
+				// run each row as a full tile with lda = 0 (all six tile rows
+				// read the same row) into a scratch tile
+				gemmShortRows(c, a, res, i0, rows, n, k, p, cols, bp, &ep)
+				continue
+			}
 			if rows < tileRows || !useAsm || k == 0 {
 				var r []float32
 				if res != nil {
@@ -124,6 +131,42 @@ func gemmPacked(c, a []float32, m, n, k int, packed, bias, res []float32, act Ac
 			sgemmKernel6x16(k, &a[i0*k], k, &bp[0], &c[i0*n+p*tileCols], n, &ep)
 		}
 	}
+}
+
+// gemmShortRows computes rows [i0, i0+rows) of panel p one at a time with
+// the assembly kernel; the residual is added here, not by the kernel, which
+// would read six rows of it.
+func gemmShortRows(c, a, res []float32, i0, rows, n, k, p, cols int, bp []float32, ep *epilogue) {
+	var tile [tileRows * tileCols]float32
+	saved := ep.res
+	ep.res = nil
+	lo, hi := ep.lo[0], ep.hi[0]
+	resAct := res != nil
+	if resAct {
+		// the clamp must follow the residual add: clamp here instead
+		ep.lo[0], ep.hi[0] = float32(math.Inf(-1)), float32(math.Inf(1))
+		for i := 1; i < len(ep.lo); i++ {
+			ep.lo[i], ep.hi[i] = ep.lo[0], ep.hi[0]
+		}
+	}
+	for r := range rows {
+		row := i0 + r
+		sgemmKernel6x16(k, &a[row*k], 0, &bp[0], &tile[0], tileCols, ep)
+		out := c[row*n+p*tileCols : row*n+p*tileCols+cols]
+		copy(out, tile[:cols])
+		if resAct {
+			rr := res[row*n+p*tileCols : row*n+p*tileCols+cols]
+			for j := range out {
+				out[j] = min(max(out[j]+rr[j], lo), hi)
+			}
+		}
+	}
+	if resAct {
+		for i := range ep.lo {
+			ep.lo[i], ep.hi[i] = lo, hi
+		}
+	}
+	ep.res = saved
 }
 
 // kernelGo is the portable micro-kernel: for r < rows ≤ 6, j < cols ≤ 16,

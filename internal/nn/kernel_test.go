@@ -122,3 +122,29 @@ func TestConv2DAddMatchesSeparateOps(t *testing.T) {
 		useAsm = saved
 	}
 }
+
+// TestShortRowsMatchGo covers products with fewer than six rows (1×1 and
+// 2×2 maps), which the assembly path runs row by row.
+func TestShortRowsMatchGo(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 8))
+	for _, rows := range []int{1, 2, 5} {
+		for _, withRes := range []bool{false, true} {
+			x := randTensor(r, 1, rows, 1, 300)
+			w, _ := NewWeights4D(randTensor(r, 1, 1, 300, 21))
+			bias := randTensor(r, 21).Data
+			var res *Tensor
+			if withRes {
+				res = randTensor(r, 1, rows, 1, 21)
+			}
+			var fast, slow Tensor
+			Conv2DAdd(&fast, x, w, bias, res, 1, Valid, ActRelu)
+			saved := useAsm
+			useAsm = false
+			Conv2DAdd(&slow, x, w, bias, res, 1, Valid, ActRelu)
+			useAsm = saved
+			if d := maxDiff(fast.Data, slow.Data); d > 1e-4 {
+				t.Errorf("%d rows, residual %v: differ by %g", rows, withRes, d)
+			}
+		}
+	}
+}
