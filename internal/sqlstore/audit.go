@@ -3,16 +3,18 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"time"
 
 	"github.com/idgate/idgate"
 )
 
-// appendAudit chains e onto the log inside tx: it assigns Seq, PrevHash and
-// Hash from the chain head and moves the head. In the writer's batch
-// transaction the head is read (on PostgreSQL locked with FOR UPDATE, so
-// every replica appends to one chain) once per batch, kept in memory and
-// written back before commit. A zero e.Time is set to now.
+// appendAudit chains e onto the log inside tx. In the writer's batch
+// transaction the entry is queued and written by flushAudit just before
+// commit: the chain head is then read (on PostgreSQL locked with FOR
+// UPDATE, so every replica appends to one chain) and written once per batch,
+// and on PostgreSQL all entries go in one multi-row INSERT, so the head lock
+// is held only for the end of the batch. A zero e.Time is set to now.
 func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, e *idgate.AuditEntry) error {
 	if e == nil {
 		return nil
@@ -21,47 +23,75 @@ func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, e *idgate.AuditEntr
 		e.Time = s.now()
 	}
 	e.Time = e.Time.UTC()
-	b := s.w.batch(tx)
-	own := b == nil
-	if own {
-		// A transaction the caller began on DB(), not the writer's: read
-		// and move the head in place.
-		b = &batchState{tx: tx}
+	if b := s.w.batch(tx); b != nil {
+		b.audit = append(b.audit, e)
+		return nil
 	}
-	if !b.headLoaded {
-		head := "SELECT seq, hash FROM audit_head WHERE id = 1"
-		if s.engine == EnginePostgres {
-			head += " FOR UPDATE"
-		}
-		if err := s.txQueryRow(ctx, tx, head).Scan(&b.seq, &b.hash); err != nil {
-			return dbError(err, "read audit head")
-		}
-		if b.hash == nil {
-			b.hash = []byte{} // SQLite reads the empty head hash as NULL
-		}
-		b.headLoaded = true
-	}
-	e.Seq = b.seq + 1
-	e.PrevHash = b.hash
-	e.Hash = e.ChainHash(b.hash)
-	if _, err := s.txExec(ctx, tx, `INSERT INTO audit_log
-		(seq, time, tenant_id, credential_id, actor, action, subject, reason, consent, outcome, amount, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.Seq, e.Time.UnixNano(), e.TenantID, e.CredentialID, e.Actor, e.Action, e.Subject, e.Reason,
-		e.Consent, e.Outcome, e.Amount, e.PrevHash, e.Hash); err != nil {
-		return dbError(err, "append audit entry")
-	}
-	b.seq, b.hash, b.headDirty = e.Seq, e.Hash, true
-	if own {
-		return s.writeAuditHead(ctx, tx, b.seq, b.hash)
-	}
-	return nil
+	// A transaction the caller began on DB(), not the writer's.
+	return s.flushAudit(ctx, tx, []*idgate.AuditEntry{e})
 }
 
-// writeAuditHead moves the chain head to seq and hash.
-func (s *Store) writeAuditHead(ctx context.Context, tx *sql.Tx, seq int64, hash []byte) error {
-	_, err := s.txExec(ctx, tx, "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", seq, hash)
+// flushAudit assigns Seq, PrevHash and Hash to entries, in order, from the
+// chain head, stores them and moves the head.
+func (s *Store) flushAudit(ctx context.Context, tx *sql.Tx, entries []*idgate.AuditEntry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	head := "SELECT seq, hash FROM audit_head WHERE id = 1"
+	if s.engine == EnginePostgres {
+		head += " FOR UPDATE"
+	}
+	var seq int64
+	var prev []byte
+	if err := s.txQueryRow(ctx, tx, head).Scan(&seq, &prev); err != nil {
+		return dbError(err, "read audit head")
+	}
+	if prev == nil {
+		prev = []byte{} // SQLite reads the empty head hash as NULL
+	}
+	for _, e := range entries {
+		seq++
+		e.Seq, e.PrevHash = seq, prev
+		e.Hash = e.ChainHash(prev)
+		prev = e.Hash
+	}
+	if err := s.insertAudit(ctx, tx, entries); err != nil {
+		return err
+	}
+	_, err := s.txExec(ctx, tx, "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", seq, prev)
 	return dbError(err, "move audit head")
+}
+
+const auditInsert = `INSERT INTO audit_log
+	(seq, time, tenant_id, credential_id, actor, action, subject, reason, consent, outcome, amount, prev_hash, hash) VALUES `
+
+const auditRow = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+// maxAuditRows bounds one multi-row INSERT (13 parameters a row, well
+// under PostgreSQL's 65535).
+const maxAuditRows = 500
+
+// insertAudit stores chained entries: one prepared statement per row on
+// SQLite (no round trips to save), multi-row INSERTs on PostgreSQL.
+func (s *Store) insertAudit(ctx context.Context, tx *sql.Tx, entries []*idgate.AuditEntry) error {
+	chunk := 1
+	if s.engine == EnginePostgres {
+		chunk = maxAuditRows
+	}
+	for len(entries) > 0 {
+		n := min(chunk, len(entries))
+		query := auditInsert + auditRow + strings.Repeat(", "+auditRow, n-1)
+		args := make([]any, 0, 13*n)
+		for _, e := range entries[:n] {
+			args = append(args, e.Seq, e.Time.UnixNano(), e.TenantID, e.CredentialID, e.Actor, e.Action, e.Subject,
+				e.Reason, e.Consent, e.Outcome, e.Amount, e.PrevHash, e.Hash)
+		}
+		if _, err := s.txExec(ctx, tx, query, args...); err != nil {
+			return dbError(err, "append audit entries")
+		}
+		entries = entries[n:]
+	}
+	return nil
 }
 
 // AppendAudit assigns Seq, PrevHash and Hash and stores the entry.

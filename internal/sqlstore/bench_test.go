@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -14,24 +16,35 @@ import (
 )
 
 // BenchmarkCreateVerification measures stored-and-audited verifications per
-// second from many concurrent callers, as the HTTP layer produces them: a
+// second from concurrent callers, as the HTTP layer produces them: a
 // realistic verification (record, names, scores) with a wallet debit and an
-// audit entry, on each engine.
+// audit entry, on each engine and durability setting, with 8 and 64
+// callers. It reports throughput and the p50/p99 latency of one call.
 //
-//	go test -run XXX -bench CreateVerification -benchtime 20000x ./internal/sqlstore
+//	IDGATE_TEST_DATABASE_URL=postgres://... go test -run XXX -bench CreateVerification -benchtime 20000x ./internal/sqlstore
 func BenchmarkCreateVerification(b *testing.B) {
-	b.Run("sqlite-normal", func(b *testing.B) {
-		benchCreate(b, openURL(b, "sqlite://"+filepath.Join(b.TempDir(), "idgate.db")))
-	})
-	b.Run("sqlite-full", func(b *testing.B) {
-		benchCreate(b, openURL(b, "sqlite://"+filepath.Join(b.TempDir(), "idgate.db")+"?synchronous=full"))
-	})
-	b.Run("postgres", func(b *testing.B) {
-		benchCreate(b, openPostgres(b))
-	})
+	engines := []struct {
+		name string
+		open func(b *testing.B) *sqlstore.Store
+	}{
+		{"sqlite-normal", func(b *testing.B) *sqlstore.Store {
+			return openURL(b, "sqlite://"+filepath.Join(b.TempDir(), "idgate.db")+"?synchronous=normal")
+		}},
+		{"sqlite-full", func(b *testing.B) *sqlstore.Store {
+			return openURL(b, "sqlite://"+filepath.Join(b.TempDir(), "idgate.db")+"?synchronous=full")
+		}},
+		{"postgres", func(b *testing.B) *sqlstore.Store { return openPostgres(b) }},
+	}
+	for _, e := range engines {
+		for _, perCPU := range []int{4, 32} {
+			b.Run(fmt.Sprintf("%s/callers=%dxCPU", e.name, perCPU), func(b *testing.B) {
+				benchCreate(b, e.open(b), perCPU)
+			})
+		}
+	}
 }
 
-func benchCreate(b *testing.B, st *sqlstore.Store) {
+func benchCreate(b *testing.B, st *sqlstore.Store, perCPU int) {
 	ctx := context.Background()
 	if err := st.CreateTenant(ctx, &idgate.Tenant{ID: "t", Name: "Bench"}, nil); err != nil {
 		b.Fatal(err)
@@ -40,11 +53,14 @@ func benchCreate(b *testing.B, st *sqlstore.Store) {
 		b.Fatal(err)
 	}
 	var n atomic.Int64
-	b.SetParallelism(32) // 64 callers on 2 CPUs, like concurrent HTTP requests
+	var mu sync.Mutex
+	var latencies []time.Duration
+	b.SetParallelism(perCPU)
 	b.ReportAllocs()
 	b.ResetTimer()
 	start := time.Now()
 	b.RunParallel(func(pb *testing.PB) {
+		var mine []time.Duration
 		for pb.Next() {
 			i := n.Add(1)
 			v := storetest.NewVerification(fmt.Sprintf("v-%d", i), "t", time.Now())
@@ -52,11 +68,25 @@ func benchCreate(b *testing.B, st *sqlstore.Store) {
 			v.Request.IdempotencyKey = fmt.Sprintf("k-%d", i)
 			a := &idgate.AuditEntry{TenantID: "t", CredentialID: v.CredentialID, Actor: "api", Action: "verification.create",
 				Subject: v.ID, Reason: v.Request.Reason, Consent: true, Outcome: "found"}
+			t0 := time.Now()
 			if err := st.CreateVerification(ctx, v, a); err != nil {
 				b.Error(err)
 				return
 			}
+			mine = append(mine, time.Since(t0))
 		}
+		mu.Lock()
+		latencies = append(latencies, mine...)
+		mu.Unlock()
 	})
-	b.ReportMetric(float64(n.Load())/time.Since(start).Seconds(), "verifications/s")
+	elapsed := time.Since(start)
+	b.StopTimer()
+	slices.Sort(latencies)
+	if len(latencies) > 0 {
+		b.ReportMetric(float64(len(latencies))/elapsed.Seconds(), "verifications/s")
+		b.ReportMetric(ms(latencies[len(latencies)/2]), "p50-ms")
+		b.ReportMetric(ms(latencies[len(latencies)*99/100]), "p99-ms")
+	}
 }
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -35,16 +35,16 @@ func (s *Store) openJSON(what string, sealed []byte, v any) error {
 	return nil
 }
 
-// sealRecord seals a registry record as uvarint(len(json)) ‖ json ‖ photo,
+// sealRecord fills r.PhotoSHA256 and seals the record as uvarint(len(json)) ‖ json ‖ photo,
 // the photo kept out of the JSON: as base64 inside JSON it would be a third
 // larger and dominate the cost of every lookup's decode.
 func (s *Store) sealRecord(what string, r *idgate.Record) ([]byte, error) {
+	if len(r.Photo) > 0 && r.PhotoSHA256 == "" {
+		sum := sha256.Sum256(r.Photo)
+		r.PhotoSHA256 = hex.EncodeToString(sum[:]) // once here, not on every verification
+	}
 	photoless := *r
 	photoless.Photo = nil
-	if len(r.Photo) > 0 && photoless.PhotoSHA256 == "" {
-		sum := sha256.Sum256(r.Photo)
-		photoless.PhotoSHA256 = hex.EncodeToString(sum[:]) // once here, not on every verification
-	}
 	js, err := json.Marshal(&photoless)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: encode %s: %w", what, err)

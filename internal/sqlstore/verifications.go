@@ -83,23 +83,56 @@ func (s *Store) CreateVerificationTx(ctx context.Context, tx *sql.Tx, v *idgate.
 
 func (s *Store) createVerification(ctx context.Context, tx *sql.Tx, row *verificationRow, audit *idgate.AuditEntry) error {
 	v := row.v
-	if err := s.debit(ctx, tx, v.TenantID, v.Price, nanos(s.now())); err != nil {
-		return err
-	}
-	r := v.Request
-	if _, err := s.txExec(ctx, tx, `INSERT INTO verifications
-		(id, tenant_id, credential_id, status, outcome, country, id_type, dialect, group_id, client_ref,
-		 idempotency_key, price, created_at, updated_at, submitted_at, received_at, sealed)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		v.ID, v.TenantID, v.CredentialID, string(v.Status), row.outcome, string(r.Country), string(r.IDType),
-		string(r.Dialect), v.GroupID, r.ClientRef, row.key, v.Price, nanos(v.CreatedAt), nanos(v.UpdatedAt),
-		nullNanos(v.SubmittedAt), nullNanos(v.ReceivedAt), row.sealed); err != nil {
-		return dbError(err, "create verification")
-	}
+	now := nanos(s.now())
 	if audit != nil && audit.Amount == 0 && v.Price > 0 {
 		audit.Amount = -v.Price
 	}
+	if s.engine == EnginePostgres && v.Price > 0 {
+		// One round trip for the common case: debit the tenant's own
+		// wallet and insert only if the debit happened.
+		res, err := s.txExec(ctx, tx, debitAndInsertPostgres, append([]any{v.Price, now, v.TenantID, v.Price}, row.args()...)...)
+		if err != nil {
+			return dbError(err, "create verification")
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return dbError(err, "create verification")
+		} else if n == 1 {
+			return s.appendAudit(ctx, tx, audit)
+		}
+	}
+	if err := s.debit(ctx, tx, v.TenantID, v.Price, now); err != nil {
+		return err
+	}
+	if _, err := s.txExec(ctx, tx, insertVerification, row.args()...); err != nil {
+		return dbError(err, "create verification")
+	}
 	return s.appendAudit(ctx, tx, audit)
+}
+
+const verificationInsertColumns = `INSERT INTO verifications
+	(id, tenant_id, credential_id, status, outcome, country, id_type, dialect, group_id, client_ref,
+	 idempotency_key, price, created_at, updated_at, submitted_at, received_at, sealed)`
+
+const insertVerification = verificationInsertColumns + `
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+// debitAndInsertPostgres debits the tenant's own wallet and inserts the
+// verification only when the debit happened (a data-modifying CTE, which
+// SQLite lacks). Parameters are cast because INSERT ... SELECT does not
+// infer them from the target columns.
+const debitAndInsertPostgres = `WITH d AS (
+	UPDATE wallets SET balance = balance - ?::bigint, updated_at = ?::bigint
+	WHERE tenant_id = ? AND balance >= ?::bigint RETURNING 1)
+	` + verificationInsertColumns + `
+	SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::text, ?::bigint, ?::bigint, ?::bigint, ?::bigint, ?::bigint, ?::bytea
+	WHERE EXISTS (SELECT 1 FROM d)`
+
+// args are insertVerification's parameters.
+func (row *verificationRow) args() []any {
+	v, r := row.v, row.v.Request
+	return []any{v.ID, v.TenantID, v.CredentialID, string(v.Status), row.outcome, string(r.Country), string(r.IDType),
+		string(r.Dialect), v.GroupID, r.ClientRef, row.key, v.Price, nanos(v.CreatedAt), nanos(v.UpdatedAt),
+		nullNanos(v.SubmittedAt), nullNanos(v.ReceivedAt), row.sealed}
 }
 
 // UpdateVerification replaces the status, result and timestamps of a

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+
+	"github.com/idgate/idgate"
 )
 
 // maxBatch bounds how many operations one group commit holds, so one
@@ -31,20 +33,20 @@ type writeOp struct {
 type writer struct {
 	db    *sql.DB
 	stmts *stmtCache // nil on PostgreSQL
-	// flushHead writes the batch's audit chain head before commit.
-	flushHead func(ctx context.Context, tx *sql.Tx, seq int64, hash []byte) error
-	cur       *batchState // the open batch; only the writer goroutine uses it
-	log       *slog.Logger
-	ops       chan *writeOp
-	quit      chan struct{}
-	wg        sync.WaitGroup
-	once      sync.Once
-	mu        sync.RWMutex // guards closed against sends racing close
-	shut      bool
+	// flushAudit writes the batch's audit entries before commit.
+	flushAudit func(ctx context.Context, tx *sql.Tx, entries []*idgate.AuditEntry) error
+	cur        *batchState // the open batch; only the writer goroutine uses it
+	log        *slog.Logger
+	ops        chan *writeOp
+	quit       chan struct{}
+	wg         sync.WaitGroup
+	once       sync.Once
+	mu         sync.RWMutex // guards closed against sends racing close
+	shut       bool
 }
 
-func newWriter(db *sql.DB, stmts *stmtCache, flushHead func(context.Context, *sql.Tx, int64, []byte) error, log *slog.Logger) *writer {
-	w := &writer{db: db, stmts: stmts, flushHead: flushHead, log: log, ops: make(chan *writeOp, maxBatch), quit: make(chan struct{})}
+func newWriter(db *sql.DB, stmts *stmtCache, flushAudit func(context.Context, *sql.Tx, []*idgate.AuditEntry) error, log *slog.Logger) *writer {
+	w := &writer{db: db, stmts: stmts, flushAudit: flushAudit, log: log, ops: make(chan *writeOp, maxBatch), quit: make(chan struct{})}
 	w.wg.Add(1)
 	go w.loop()
 	return w
@@ -168,15 +170,11 @@ func failAll(errs []error, err error) {
 	}
 }
 
-// batchState is what the writer keeps for the open batch transaction:
-// the audit chain head, read (and on PostgreSQL locked) once per batch and
-// written back once before commit.
+// batchState is what the writer keeps for the open batch transaction: the
+// audit entries its ops appended, chained and written just before commit.
 type batchState struct {
-	tx         *sql.Tx
-	headLoaded bool
-	headDirty  bool
-	seq        int64
-	hash       []byte
+	tx    *sql.Tx
+	audit []*idgate.AuditEntry
 }
 
 // batch returns the state of the writer's open transaction if tx is it.
@@ -264,12 +262,10 @@ func (w *writer) attempt(batch []*writeOp, errs []error, isolate bool) (done boo
 		}
 		return true
 	}
-	if state.headDirty {
-		if err := w.flushHead(context.Background(), tx, state.seq, state.hash); err != nil {
-			_ = tx.Rollback()
-			failAll(errs, fmt.Errorf("sqlstore: write audit head: %w", err))
-			return true
-		}
+	if err := w.flushAudit(context.Background(), tx, state.audit); err != nil {
+		_ = tx.Rollback()
+		failAll(errs, fmt.Errorf("sqlstore: write audit entries: %w", err))
+		return true
 	}
 	if err := tx.Commit(); err != nil {
 		failAll(errs, fmt.Errorf("sqlstore: commit: %w", err))
