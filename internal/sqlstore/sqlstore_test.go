@@ -297,3 +297,29 @@ func TestInTxCommitsWithTheStore(t *testing.T) {
 		}
 	})
 }
+
+func TestMaintainTruncatesTheWAL(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "idgate.db")
+	st := openURL(t, "sqlite://"+path)
+	ctx := context.Background()
+	if err := st.CreateTenant(ctx, &idgate.Tenant{ID: "t", Name: "T"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 50 {
+		if err := st.CreateVerification(ctx, storetest.NewVerification(fmt.Sprint("v-", i), "t", time.Now()), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if fi, err := os.Stat(path + "-wal"); err != nil || fi.Size() == 0 {
+		t.Fatalf("WAL before Maintain: %v, %v; want a non-empty file", fi, err)
+	}
+	if err := st.Maintain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(path + "-wal"); err != nil || fi.Size() != 0 {
+		t.Errorf("WAL after Maintain: size %d, %v; want 0", fi.Size(), err)
+	}
+	if _, err := st.Verification(ctx, "t", "v-49"); err != nil {
+		t.Errorf("data after Maintain: %v", err)
+	}
+}
