@@ -156,7 +156,7 @@ type Source interface {
 type RegistryStore interface {
 	// PutRecords inserts or replaces records by (country, idType, number)
 	// in one transaction, so a re-import is idempotent. It reports how many
-	// were new.
+	// were new, and fills each record's PhotoSHA256.
 	PutRecords(ctx context.Context, records []*Record) (inserted int, err error)
 	// Record returns one record. Errors: ENOTFOUND.
 	Record(ctx context.Context, country Country, idType IDType, number string) (*Record, error)
@@ -176,7 +176,8 @@ type RegistryStore interface {
 // IdentityCache keeps the last registry answer per number, so that a
 // registry outage can be answered from cache (SecureCitizen IdentityCache).
 type IdentityCache interface {
-	// PutCachedRecord stores r as the cached answer, refreshed at `at`.
+	// PutCachedRecord stores r as the cached answer, refreshed at `at`,
+	// and fills its PhotoSHA256.
 	PutCachedRecord(ctx context.Context, r *Record, at time.Time) error
 	// CachedRecord returns the cached record and when it was cached.
 	// Errors: ENOTFOUND.
