@@ -90,8 +90,9 @@ func Conv2DAdd(dst, x *Tensor, w *Weights4D, bias []float32, res *Tensor, stride
 	parallelFor(rowBlocks*colParts, 1, conv2DUnits, kernelArgs{x: x, y: dst, w: w, bias: bias, c: resData, g: g, act: act, m: rows, n: colParts})
 }
 
-// convRowBlock is how many output pixels share one im2col buffer.
-const convRowBlock = 64
+// convRowBlock is how many output pixels share one im2col buffer: a
+// multiple of the 12- and 6-row kernel tiles.
+const convRowBlock = 60
 
 // conv2DUnits computes work units [lo, hi): unit u is row block u/colParts
 // and panel group u%colParts.
