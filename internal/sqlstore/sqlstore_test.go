@@ -2,12 +2,10 @@ package sqlstore_test
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,36 +14,24 @@ import (
 
 	"github.com/idgate/idgate"
 	"github.com/idgate/idgate/internal/audit"
-	"github.com/idgate/idgate/internal/pii"
 	"github.com/idgate/idgate/internal/sqlstore"
+	"github.com/idgate/idgate/internal/sqlstore/sqlstoretest"
 	"github.com/idgate/idgate/internal/storetest"
 )
 
 var quiet = slog.New(slog.DiscardHandler)
 
-// testSealer returns a sealer with a fixed test key.
-func testSealer(t testing.TB) *pii.Sealer {
-	t.Helper()
-	key := make([]byte, pii.KeySize)
-	for i := range key {
-		key[i] = byte(i)
-	}
-	s, err := pii.NewSealer(map[string][]byte{"test": key}, "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 // openSQLite opens a store on a new file in a temporary folder.
 func openSQLite(t testing.TB) *sqlstore.Store {
 	t.Helper()
-	return openURL(t, "sqlite://"+filepath.Join(t.TempDir(), "idgate.db"))
+	return openURL(t, sqlstoretest.SQLiteURL(t))
 }
 
+// openURL opens a store at u with a silent logger, closed when the test
+// ends.
 func openURL(t testing.TB, u string) *sqlstore.Store {
 	t.Helper()
-	st, err := sqlstore.Open(context.Background(), sqlstore.Options{URL: u, Sealer: testSealer(t), Logger: quiet})
+	st, err := sqlstore.Open(context.Background(), sqlstore.Options{URL: u, Sealer: sqlstoretest.Sealer(t), Logger: quiet})
 	if err != nil {
 		t.Fatalf("open %s store: %v", u, err)
 	}
@@ -53,45 +39,13 @@ func openURL(t testing.TB, u string) *sqlstore.Store {
 	return st
 }
 
-// postgresURL creates a fresh schema in the database named by
-// IDGATE_TEST_DATABASE_URL and returns a URL whose search_path selects it;
-// the schema is dropped when the test ends.
+// postgresURL creates a fresh schema (dropped when the test ends) or skips.
 func postgresURL(t testing.TB) string {
 	t.Helper()
-	base := os.Getenv("IDGATE_TEST_DATABASE_URL")
-	if base == "" {
+	if os.Getenv(sqlstoretest.EnvURL) == "" {
 		t.Skip("IDGATE_TEST_DATABASE_URL not set; skipping PostgreSQL contract tests")
 	}
-	db, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	var b [6]byte
-	rand.Read(b[:])
-	schema := fmt.Sprintf("test_%x", b)
-	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		db, err := sql.Open("pgx", base)
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		defer db.Close()
-		if _, err := db.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
-			t.Errorf("drop schema: %v", err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return sqlstoretest.PostgresURL(t)
 }
 
 func openPostgres(t testing.TB) *sqlstore.Store {
@@ -113,7 +67,7 @@ func TestPostgresContract(t *testing.T) {
 // engines runs fn against SQLite and, when configured, PostgreSQL.
 func engines(t *testing.T, fn func(t *testing.T, st *sqlstore.Store, url string)) {
 	t.Run("sqlite", func(t *testing.T) {
-		u := "sqlite://" + filepath.Join(t.TempDir(), "idgate.db")
+		u := sqlstoretest.SQLiteURL(t)
 		fn(t, openURL(t, u), u)
 	})
 	t.Run("postgres", func(t *testing.T) {
@@ -233,7 +187,7 @@ func TestPIIIsNotStoredInClear(t *testing.T) {
 
 func TestOpenRejectsBadURLs(t *testing.T) {
 	for _, u := range []string{"", "mysql://x", "sqlite://", "sqlite:///tmp/x.db?synchronous=off", "sqlite:///tmp/x.db?cache=shared"} {
-		if _, err := sqlstore.Open(context.Background(), sqlstore.Options{URL: u, Sealer: testSealer(t), Logger: quiet}); err == nil {
+		if _, err := sqlstore.Open(context.Background(), sqlstore.Options{URL: u, Sealer: sqlstoretest.Sealer(t), Logger: quiet}); err == nil {
 			t.Errorf("Open(%q) succeeded, want an error", u)
 		}
 	}
