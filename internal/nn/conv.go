@@ -75,6 +75,17 @@ func Conv2DAdd(dst, x *Tensor, w *Weights4D, bias []float32, res *Tensor, stride
 		panic(fmt.Sprintf("nn: Conv2DAdd residual %v for output %v", res.Shape, dst.Shape))
 	}
 	w.panels()
+	var resData []float32
+	if res != nil {
+		resData = res.Data
+	}
+	if useImplicit(g) {
+		buf := scratchPool.Get().(*[]float32)
+		padded, hp, wp := padForImplicit(buf, x, g)
+		parallelFor(g.n*g.oh, 1, conv2DImplicit, kernelArgs{a: padded, y: dst, w: w, bias: bias, c: resData, g: g, act: act, m: hp, k: wp})
+		scratchPool.Put(buf)
+		return
+	}
 	rows := g.n * g.oh * g.ow
 	rowBlocks := (rows + convRowBlock - 1) / convRowBlock
 	// few output pixels (deep layers): also split the output channels so
@@ -82,10 +93,6 @@ func Conv2DAdd(dst, x *Tensor, w *Weights4D, bias []float32, res *Tensor, stride
 	colParts := 1
 	if panels := (g.oc + tileCols - 1) / tileCols; rowBlocks < 4 && panels > 1 {
 		colParts = min(panels, 4)
-	}
-	var resData []float32
-	if res != nil {
-		resData = res.Data
 	}
 	parallelFor(rowBlocks*colParts, 1, conv2DUnits, kernelArgs{x: x, y: dst, w: w, bias: bias, c: resData, g: g, act: act, m: rows, n: colParts})
 }

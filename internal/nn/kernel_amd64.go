@@ -70,3 +70,9 @@ func haveAVX512() bool {
 }
 
 var useAVX512 = haveAVX512()
+
+//go:noescape
+func sgemmTaps6x16(ntaps, kc int, a0 *float32, offs *int, lda int, b *float32, c *float32, ldc int, ep *epilogue)
+
+//go:noescape
+func sgemmTaps12x16(ntaps, kc int, a0 *float32, offs *int, lda int, b *float32, c *float32, ldc int, ep *epilogue)

@@ -45,3 +45,11 @@ var useAVX512 = false
 func sgemmKernel12x16(k int, a *float32, lda int, b *float32, c *float32, ldc int, ep *epilogue) {
 	panic("nn: no assembly kernels on this architecture")
 }
+
+func sgemmTaps6x16(ntaps, kc int, a0 *float32, offs *int, lda int, b *float32, c *float32, ldc int, ep *epilogue) {
+	panic("nn: no assembly kernels on this architecture")
+}
+
+func sgemmTaps12x16(ntaps, kc int, a0 *float32, offs *int, lda int, b *float32, c *float32, ldc int, ep *epilogue) {
+	panic("nn: no assembly kernels on this architecture")
+}

@@ -148,3 +148,47 @@ func TestShortRowsMatchGo(t *testing.T) {
 		}
 	}
 }
+
+// TestImplicitMatchesIm2col checks the implicit-GEMM path (both tile
+// heights) against im2col + GEMM: same sum order, so equal to the bit.
+func TestImplicitMatchesIm2col(t *testing.T) {
+	if !useAsm {
+		t.Skip("no AVX2")
+	}
+	r := rand.New(rand.NewPCG(10, 10))
+	for _, avx512 := range []bool{false, true} {
+		if avx512 && !haveAVX512() {
+			continue
+		}
+		saved512 := useAVX512
+		useAVX512 = avx512
+		for _, tc := range []struct{ h, w, c, k, oc int }{
+			{8, 6, 8, 3, 16}, {9, 13, 3, 3, 5}, {14, 12, 16, 3, 40}, {35, 35, 32, 3, 32}, {10, 17, 4, 5, 24},
+		} {
+			for _, pad := range []Padding{Same, Valid} {
+				for _, withRes := range []bool{false, true} {
+					x := randTensor(r, 2, tc.h, tc.w, tc.c)
+					w, _ := NewWeights4D(randTensor(r, tc.k, tc.k, tc.c, tc.oc))
+					bias := randTensor(r, tc.oc).Data
+					var ref Tensor
+					implicitEnabled = false
+					Conv2D(&ref, x, w, bias, 1, pad, ActNone)
+					var res *Tensor
+					if withRes {
+						res = randTensor(r, ref.Shape...)
+						Conv2DAdd(&ref, x, w, bias, res, 1, pad, ActRelu)
+					} else {
+						Conv2D(&ref, x, w, bias, 1, pad, ActRelu)
+					}
+					implicitEnabled = true
+					var got Tensor
+					Conv2DAdd(&got, x, w, bias, res, 1, pad, ActRelu)
+					if d := maxDiff(got.Data, ref.Data); d != 0 {
+						t.Errorf("avx512=%v %+v %v res=%v: differ by %g", avx512, tc, pad, withRes, d)
+					}
+				}
+			}
+		}
+		useAVX512 = saved512
+	}
+}
