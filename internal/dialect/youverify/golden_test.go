@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/idgate/idgate/internal/exchangetest"
+	"github.com/idgate/idgate/internal/sqlstore/sqlstoretest"
 	"github.com/idgate/idgate/internal/verify"
 )
 
@@ -12,7 +13,8 @@ import (
 // (see internal/exchangetest for the format; `go test -update` rewrites the
 // expected responses). {{sandbox}}, {{paid}} and {{broke}} are the tenants'
 // API keys. testdata/exchanges-noface runs on a server without a face
-// engine.
+// engine. They run on SQLite, and on PostgreSQL when
+// IDGATE_TEST_DATABASE_URL is set.
 func TestGoldenExchanges(t *testing.T) {
 	for _, tt := range []struct {
 		dir  string
@@ -21,16 +23,18 @@ func TestGoldenExchanges(t *testing.T) {
 		{"testdata/exchanges", envOptions{face: pageFace, prices: verify.DefaultPrices, balance: 1_000_000}},
 		{"testdata/exchanges-noface", envOptions{prices: verify.DefaultPrices}},
 	} {
-		t.Run(tt.dir, func(t *testing.T) {
-			e := newEnv(t, openSQLite(t), tt.opts)
-			exchangetest.Runner{
-				Handler:  e.handler,
-				Vars:     e.keys,
-				Volatile: map[string]string{"id": "<id>"},
-			}.Run(t, tt.dir)
-			if logs := e.logs.String(); strings.Contains(logs, pageVNIN) || strings.Contains(logs, "Sarah") {
-				t.Errorf("logs contain PII:\n%s", logs)
-			}
-		})
+		for _, engine := range []string{"sqlite", "postgres"} {
+			t.Run(engine+"/"+tt.dir, func(t *testing.T) {
+				e := newEnv(t, sqlstoretest.Open(t, sqlstoretest.URL(t, engine)), tt.opts)
+				exchangetest.Runner{
+					Handler:  e.handler,
+					Vars:     e.keys,
+					Volatile: map[string]string{"id": "<id>"},
+				}.Run(t, tt.dir)
+				if logs := e.logs.String(); strings.Contains(logs, pageVNIN) || strings.Contains(logs, "Sarah") {
+					t.Errorf("logs contain PII:\n%s", logs)
+				}
+			})
+		}
 	}
 }
