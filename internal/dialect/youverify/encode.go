@@ -234,7 +234,7 @@ func (a *answer) selfieResult(failed []string) (*selfieOut, []string) {
 	}
 	switch {
 	case m != nil:
-		sv.ConfidenceLevel = int(math.Round(m.Confidence * 100))
+		sv.ConfidenceLevel = percent(m.Confidence)
 		sv.Match = m.Match
 		if !m.Match {
 			failed = append(failed, "selfie does not match the ID photo")
@@ -291,6 +291,11 @@ func isObjectID(s string) bool {
 	}
 	_, err := hex.DecodeString(s)
 	return err == nil
+}
+
+// percent renders a 0..1 value as the pages' 0..100 integer.
+func percent(v float64) int {
+	return int(math.Round(100 * math.Min(1, math.Max(0, v))))
 }
 
 func format(t time.Time) string { return t.UTC().Format(timeFormat) }

@@ -11,12 +11,12 @@ package youverify
 
 import (
 	"bytes"
+	"errors"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
-	"math"
 	"net/http"
 	"time"
 
@@ -128,8 +128,12 @@ func (h *Handler) verify(w http.ResponseWriter, r *http.Request, p *idgate.Princ
 	decode func([]byte, limits) (*call, error), encode func(*answer) any, links bool) error {
 	requestedAt := h.now()
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.maxBodyBytes()))
-	if err != nil {
-		return fmt.Errorf("read body: %w", err)
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		return err
+	case err != nil: // the client went away mid-body
+		return idgate.Errorf(idgate.EINVALID, "could not read the request body")
 	}
 	c, err := decode(body, h.limits())
 	if err != nil {
@@ -169,7 +173,7 @@ func encodeExtra(x extra) (json.RawMessage, error) {
 // selfieThreshold is the threshold reported next to confidenceLevel.
 func (h *Handler) selfieThreshold(res *idgate.Result) int {
 	if cal, ok := h.Service.Face.(FaceCalibrator); ok && res != nil && res.Face != nil {
-		return int(math.Round(cal.Confidence(res.Face.Threshold) * 100))
+		return percent(cal.Confidence(res.Face.Threshold))
 	}
 	if h.Config.SelfieThreshold > 0 {
 		return h.Config.SelfieThreshold
