@@ -261,6 +261,30 @@ func TestConcurrentCompare(t *testing.T) {
 	}
 }
 
+func TestCompareWithLivenessEqualsSeparateCalls(t *testing.T) {
+	e := testEngine(t)
+	ctx := context.Background()
+	selfie, ref := readFace(t, "family2_lady_1.jpg"), readFace(t, "family1_dad_1.jpg")
+	m, live, err := e.CompareWithLiveness(ctx, selfie, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantM, err := e.Compare(ctx, selfie, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantLive, err := e.LivenessReport(ctx, selfie)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m != wantM || live != wantLive {
+		t.Errorf("combined %+v %+v, separate %+v %+v", m, live, wantM, wantLive)
+	}
+	if _, _, err := e.CompareWithLiveness(ctx, readFace(t, "edge_multiface_family1.jpg"), ref); idgate.ErrorCode(err) != idgate.EMANYFACES {
+		t.Errorf("group selfie: %v", err)
+	}
+}
+
 func TestEmbedUsesLargestFace(t *testing.T) {
 	e := testEngine(t)
 	f, err := e.Embed(context.Background(), readFace(t, "edge_multiface_family1.jpg"))

@@ -81,6 +81,33 @@ func (e *Engine) LivenessReport(ctx context.Context, selfie []byte) (LivenessRep
 	if err != nil {
 		return LivenessReport{}, err
 	}
+	return e.livenessOf(ws, &a)
+}
+
+// CompareWithLiveness is Compare and Liveness in one pass over the selfie
+// (decoded, detected and described once), for requests that want both.
+func (e *Engine) CompareWithLiveness(ctx context.Context, selfie, reference []byte) (idgate.FaceMatch, LivenessReport, error) {
+	ws := e.acquire()
+	defer e.release(ws)
+	s, err := e.analyse(ctx, ws, selfie, roleSelfie, true)
+	if err != nil {
+		return idgate.FaceMatch{}, LivenessReport{}, err
+	}
+	// Before the reference overwrites the workspace's frame and crops.
+	live, err := e.livenessOf(ws, &s)
+	if err != nil {
+		return idgate.FaceMatch{}, LivenessReport{}, err
+	}
+	r, err := e.analyse(ctx, ws, reference, roleReference, false)
+	if err != nil {
+		return idgate.FaceMatch{}, LivenessReport{}, err
+	}
+	return e.match(Similarity(&s.face, &r.face)), live, nil
+}
+
+// livenessOf measures an analysed selfie; ws must still hold its frame and
+// recognition input.
+func (e *Engine) livenessOf(ws *workspace, a *analysis) (LivenessReport, error) {
 	models, err := e.checker.Check(&ws.frame, a.detected.Box)
 	if err != nil {
 		return LivenessReport{}, fmt.Errorf("face: %w", err)
