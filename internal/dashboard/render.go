@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/idgate/idgate"
 )
 
 // page is what every template gets: the layout's fields and the page's own
@@ -30,7 +32,7 @@ var funcs = template.FuncMap{
 	"maskID":   maskID,
 	"maskName": maskName,
 	"pct":      func(f float64) string { return fmt.Sprintf("%.1f%%", f*100) },
-	"score":    score,
+	"kind":     kindLabel,
 	"yesno": func(b bool) string {
 		if b {
 			return "yes"
@@ -137,9 +139,15 @@ func maskName(name string) string {
 	return strings.Join(words, " ")
 }
 
-func score(p *int) string {
-	if p == nil {
-		return "—"
+// kindLabel names a credential kind for people.
+func kindLabel(k idgate.CredentialKind) string {
+	switch k {
+	case idgate.APIKey:
+		return "API key"
+	case idgate.OAuthClient:
+		return "OAuth client"
+	case idgate.SubscriptionKey:
+		return "subscription key"
 	}
-	return fmt.Sprint(*p)
+	return string(k)
 }

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/idgate/idgate"
@@ -180,7 +181,11 @@ func checksOf(v *idgate.Verification) []check {
 	out := []check{reg}
 	if n := res.Names; n != nil {
 		ok := n.FirstNames >= n.Threshold && n.LastName >= n.Threshold
-		txt := fmt.Sprintf("first names %d, last name %d, middle name %s (threshold %d)", n.FirstNames, n.LastName, score(n.MiddleName), n.Threshold)
+		txt := fmt.Sprintf("first names %d, last name %d", n.FirstNames, n.LastName)
+		if n.MiddleName != nil {
+			txt += fmt.Sprintf(", middle name %d", *n.MiddleName)
+		}
+		txt += fmt.Sprintf(" (threshold %d)", n.Threshold)
 		if n.BirthDateMatch != nil {
 			txt += fmt.Sprintf("; birth date matches: %s", yesno(*n.BirthDateMatch))
 			ok = ok && *n.BirthDateMatch
@@ -244,10 +249,11 @@ func derefTime(t *time.Time) time.Time {
 	return *t
 }
 
-// limitText trims free text from a form to at most n bytes.
+// limitText trims free text from a form to at most n bytes, without
+// splitting a character.
 func limitText(s string, n int) string {
 	if len(s) > n {
-		s = s[:n]
+		s = strings.ToValidUTF8(s[:n], "")
 	}
 	return s
 }
