@@ -174,6 +174,8 @@ func failureMessage(code string) string {
 
 // markSubmitted records when the request went to the registry. It is
 // conditional like every state change, so a second worker cannot move it.
+// submitted_at is a clear column (the sealed part holds only the request
+// and its result), so nothing needs resealing.
 func (r *Runner) markSubmitted(ctx context.Context, v *idgate.Verification) error {
 	now := r.cfg.Now().UTC()
 	return r.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
@@ -182,12 +184,10 @@ func (r *Runner) markSubmitted(ctx context.Context, v *idgate.Verification) erro
 		if err != nil {
 			return fmt.Errorf("jobs: mark submitted: %w", err)
 		}
-		if n, err := res.RowsAffected(); err != nil || n != 1 {
-			return err
+		if n, err := res.RowsAffected(); err == nil && n == 1 {
+			v.SubmittedAt = &now
 		}
-		v.SubmittedAt = &now
-		v.UpdatedAt = now
-		return r.store.UpdateVerificationTx(ctx, tx, v, nil)
+		return nil
 	})
 }
 
