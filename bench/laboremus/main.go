@@ -11,12 +11,13 @@
 //     concurrent keep-alive clients (creation throughput), then the
 //     workers start and the time until the last request is Completed is
 //     measured (drain time, completions per second);
+//
 //   - live: a fresh database with the workers running while N requests
 //     are created; creation-to-Completed latency per request (p50, p99,
 //     max) from the stored times.
 //
-//	go run ./bench/laboremus -n 100,1000,10000 -c 16
-//	go run ./bench/laboremus -database-url 'postgres://…' -n 100,1000,10000
+//     go run ./bench/laboremus -n 100,1000,10000 -c 16
+//     go run ./bench/laboremus -database-url 'postgres://…' -n 100,1000,10000
 //
 // It prints one Markdown table row per phase and N. Each run is bounded by
 // -timeout.
