@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -210,6 +211,10 @@ func TestSecureCitizenExchanges(t *testing.T) {
 	}
 }
 
+// responseMarker separates request and response in the golden files
+// ("=== response" in exchangetest's, "==== response" in Youverify's).
+var responseMarker = regexp.MustCompile(`\n=+ response\n`)
+
 // readExchangeRequest reads the request half of a golden exchange file
 // (see internal/exchangetest for the format).
 func readExchangeRequest(t *testing.T, path string, vars map[string]string) *http.Request {
@@ -218,7 +223,7 @@ func readExchangeRequest(t *testing.T, path string, vars map[string]string) *htt
 	if err != nil {
 		t.Fatal(err)
 	}
-	text, _, _ := strings.Cut(string(raw), "=== response")
+	text := responseMarker.Split(string(raw), 2)[0]
 	for k, v := range vars {
 		text = strings.ReplaceAll(text, "{{"+k+"}}", v)
 	}
