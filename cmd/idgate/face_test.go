@@ -145,3 +145,28 @@ func TestFaceEval(t *testing.T) {
 		t.Errorf("bad header: exit %d, %q", code, errOut)
 	}
 }
+
+func FuzzReadPairs(f *testing.F) {
+	f.Add("a,b,same\nx.jpg,y.jpg,1\n")
+	f.Add("a,b,same\n\"q,uoted.png\",/abs/z.webp,0\n")
+	f.Add("a,b,same\nx,y,2\n")
+	f.Add("a,b\n")
+	f.Fuzz(func(t *testing.T, data string) {
+		name := filepath.Join(t.TempDir(), "pairs.csv")
+		if err := os.WriteFile(name, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		pairs, err := readPairs(name)
+		if err != nil {
+			return
+		}
+		if len(pairs) == 0 {
+			t.Fatal("no error and no pairs")
+		}
+		for _, p := range pairs {
+			if p.a == "" || p.b == "" {
+				t.Fatalf("empty path in %+v", p)
+			}
+		}
+	})
+}
