@@ -16,6 +16,7 @@ import (
 	"github.com/idgate/idgate/internal/auth"
 	"github.com/idgate/idgate/internal/dialect/laboremus"
 	"github.com/idgate/idgate/internal/dialect/youverify"
+	"github.com/idgate/idgate/internal/httpapi"
 	"github.com/idgate/idgate/internal/jobs"
 	"github.com/idgate/idgate/internal/openapi/openapitest"
 )
@@ -223,4 +224,30 @@ func TestLaboremusResponses(t *testing.T) {
 		statuses[c.want]++
 	}
 	t.Logf("statuses checked: %v", statuses)
+}
+
+// TestWalletResponses checks the native wallet routes' real answers.
+func TestWalletResponses(t *testing.T) {
+	s := newServer(t, app.Config{})
+	s.mount(t, s.app.API.WalletRoutes(httpapi.WalletConfig{AllowSelfTopUp: true}))
+	key := s.bearer()
+	for _, c := range []struct {
+		method, path, body string
+		headers            map[string]string
+		want               int
+	}{
+		{"GET", "/v1/wallet", "", key, 200},
+		{"POST", "/v1/wallet/top-ups", `{"amount":5000,"reason":"test"}`, key, 201},
+		{"GET", "/v1/wallet", "", key, 200},
+		{"POST", "/v1/wallet/top-ups", `{"amount":0}`, key, 400},
+		{"POST", "/v1/wallet/top-ups", `{"amount":5,"colour":"blue"}`, key, 400},
+		{"GET", "/v1/wallet", "", nil, 401},
+	} {
+		if rec := s.call(t, c.method, c.path, c.headers, c.body); rec.Code != c.want {
+			t.Errorf("%s %s: %d, want %d: %s", c.method, c.path, rec.Code, c.want, rec.Body)
+		}
+	}
+	if n := len(s.rec.Seen()); n != 6 {
+		t.Errorf("%d of 6 answers were checked", n)
+	}
 }
