@@ -263,8 +263,7 @@ func (s *Store) VerificationVolume(ctx context.Context, tenantID string, from, t
 		query += " AND tenant_id = ?"
 		args = append(args, tenantID)
 	}
-	query += " GROUP BY (created_at - ?) / ?, outcome"
-	args = append(args, from.UnixNano(), int64(bucket))
+	query += " GROUP BY 1, 2" // by position: PostgreSQL does not match the SELECT's parameters to new ones
 	rows, err := s.read.QueryContext(ctx, s.q(query), args...)
 	if err != nil {
 		return nil, dbError(err, "verification volume")
