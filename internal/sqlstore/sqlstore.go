@@ -50,6 +50,9 @@ type Options struct {
 	// Logger receives operational messages (never PII); slog.Default() by
 	// default.
 	Logger *slog.Logger
+	// SkipMigrate opens without applying pending migrations, for `idgate
+	// migrate`, which calls Migrate itself to report what it applied.
+	SkipMigrate bool
 }
 
 // Store is the SQL implementation of idgate.Store.
@@ -70,7 +73,7 @@ type Store struct {
 var _ idgate.Store = (*Store)(nil)
 
 // Open connects to the database named by o.URL, applies pending migrations
-// and starts the writer.
+// (unless o.SkipMigrate) and starts the writer.
 func Open(ctx context.Context, o Options) (*Store, error) {
 	if o.Sealer == nil {
 		return nil, errors.New("sqlstore: Options.Sealer is required")
@@ -85,9 +88,11 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	if err := s.connect(o.URL); err != nil {
 		return nil, err
 	}
-	if _, err := s.Migrate(ctx); err != nil {
-		s.closeDBs()
-		return nil, err
+	if !o.SkipMigrate {
+		if _, err := s.Migrate(ctx); err != nil {
+			s.closeDBs()
+			return nil, err
+		}
 	}
 	if s.engine == EngineSQLite {
 		s.stmts = newStmtCache(s.write)

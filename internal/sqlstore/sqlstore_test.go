@@ -76,6 +76,37 @@ func engines(t *testing.T, fn func(t *testing.T, st *sqlstore.Store, url string)
 	})
 }
 
+func TestSkipMigrateThenMigrate(t *testing.T) {
+	for _, u := range []string{sqlstoretest.SQLiteURL(t), postgresURLOrEmpty(t)} {
+		if u == "" {
+			continue
+		}
+		st, err := sqlstore.Open(context.Background(), sqlstore.Options{URL: u, Sealer: sqlstoretest.Sealer(t), Logger: quiet, SkipMigrate: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Ping(context.Background()); idgate.ErrorCode(err) != idgate.EUNAVAILABLE {
+			t.Errorf("Ping before Migrate = %v, want EUNAVAILABLE", err)
+		}
+		applied, err := st.Migrate(context.Background())
+		if err != nil || len(applied) == 0 || applied[0] != "0001_init" {
+			t.Errorf("Migrate = %v, %v; want every migration from 0001_init", applied, err)
+		}
+		if err := st.Ping(context.Background()); err != nil {
+			t.Errorf("Ping after Migrate: %v", err)
+		}
+		st.Close()
+	}
+}
+
+// postgresURLOrEmpty is postgresURL without the skip.
+func postgresURLOrEmpty(t *testing.T) string {
+	if os.Getenv(sqlstoretest.EnvURL) == "" {
+		return ""
+	}
+	return sqlstoretest.PostgresURL(t)
+}
+
 func TestMigrateTwiceIsNoOp(t *testing.T) {
 	engines(t, func(t *testing.T, st *sqlstore.Store, u string) {
 		applied, err := st.Migrate(context.Background())
