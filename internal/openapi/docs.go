@@ -89,6 +89,7 @@ type mediaBody struct {
 type response struct {
 	Status, Description string
 	Bodies              []mediaBody
+	ref                 string // the shared response it came from, if any
 }
 
 type securityScheme struct {
@@ -225,10 +226,16 @@ func newOperation(method, path string, op object, refs refTargets) operation {
 	rs, _ := op["responses"].(object)
 	for _, status := range sortedKeys(rs) {
 		r, _ := rs[status].(object)
-		if ref := str(r["$ref"]); ref != "" {
+		ref := str(r["$ref"])
+		if n := len(o.Responses); ref != "" && n > 0 && o.Responses[n-1].ref == ref {
+			// Statuses answered alike (one envelope) share a row.
+			o.Responses[n-1].Status += ", " + status
+			continue
+		}
+		if ref != "" {
 			r, _ = refs.responses[strings.TrimPrefix(ref, "#/components/responses/")].(object)
 		}
-		o.Responses = append(o.Responses, response{Status: status, Description: str(r["description"]), Bodies: bodies(r)})
+		o.Responses = append(o.Responses, response{Status: status, Description: str(r["description"]), Bodies: bodies(r), ref: ref})
 	}
 	return o
 }
