@@ -40,17 +40,23 @@ func newFixture(t testing.TB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	createAdmin(t, st)
+	srv := httptest.NewServer(a.Handler)
+	t.Cleanup(srv.Close)
+	return &fixture{store: st, app: a, srv: srv}
+}
+
+// createAdmin adds the tests' operator account.
+func createAdmin(t testing.TB, st *sqlstore.Store) {
+	t.Helper()
 	hash, err := dashboard.HashPassword(adminPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
 	admin := &idgate.Admin{ID: idgate.NewID(), Email: adminEmail, PasswordHash: hash, CreatedAt: time.Now()}
-	if err := st.CreateAdmin(ctx, admin, nil); err != nil {
+	if err := st.CreateAdmin(context.Background(), admin, nil); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(a.Handler)
-	t.Cleanup(srv.Close)
-	return &fixture{store: st, app: a, srv: srv}
 }
 
 // client is a browser-like HTTP client: a cookie jar and no redirects
