@@ -13,6 +13,7 @@ import (
 
 	"github.com/idgate/idgate"
 	"github.com/idgate/idgate/internal/app"
+	"github.com/idgate/idgate/internal/jobs"
 	"github.com/idgate/idgate/internal/metrics"
 	"github.com/idgate/idgate/internal/sqlstore/sqlstoretest"
 	"github.com/prometheus/client_golang/prometheus"
@@ -49,6 +50,24 @@ func value(t *testing.T, g prometheus.Gatherer, name string, want map[string]str
 		}
 	}
 	return total
+}
+
+// count returns how many series of name have labels including want.
+func count(t *testing.T, g prometheus.Gatherer, name string, want map[string]string) int {
+	t.Helper()
+	families, err := g.Gather()
+	if err != nil {
+		t.Fatalf("gather: %v", err)
+	}
+	n := 0
+	for _, f := range families {
+		for _, m := range f.GetMetric() {
+			if f.GetName() == name && hasLabels(m, want) {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 func hasLabels(m *dto.Metric, want map[string]string) bool {
@@ -239,5 +258,43 @@ func TestQueueCollector(t *testing.T) {
 		if got := value(t, reg, c.name, c.labels); got != c.want {
 			t.Errorf("%s%v = %v, want %v", c.name, c.labels, got, c.want)
 		}
+	}
+}
+
+// TestQueueCollectorOnRiver enqueues real Uganda verification jobs with
+// River (not started, so they wait) and reads them back on scrape.
+func TestQueueCollectorOnRiver(t *testing.T) {
+	a := newApp(t)
+	ctx := context.Background()
+	runner, err := jobs.New(ctx, a.Store, a.Verify, jobs.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := a.Auth.AuthenticateBearer(ctx, a.SandboxKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := idgate.VerificationRequest{
+		Dialect: idgate.DialectLaboremus, Country: idgate.Uganda, IDType: idgate.NIN, Number: "CF12345678901A",
+		Consent: true, Reason: "test", Checks: idgate.Checks{Names: true},
+		Subject: idgate.Subject{FirstNames: "Grace", LastName: "Akello", BirthDate: "1990-04-12"},
+		Extra:   jobs.WithCard(jobs.UgandaCard{CardNumber: "001234567"}),
+	}
+	if _, err := runner.Submit(ctx, p, []idgate.VerificationRequest{req, req}, idgate.NewID()); err != nil {
+		t.Fatal(err)
+	}
+	reg := a.Metrics.Registry
+	if got := value(t, reg, "idgate_jobs_up", nil); got != 1 {
+		t.Fatalf("idgate_jobs_up = %v", got)
+	}
+	if got := value(t, reg, "idgate_jobs", map[string]string{"queue": jobs.QueueVerify, "state": "available"}); got != 2 {
+		t.Errorf("available verify jobs = %v, want 2", got)
+	}
+	ageLabels := map[string]string{"queue": jobs.QueueVerify, "state": "available"}
+	if count(t, reg, "idgate_jobs_oldest_age_seconds", ageLabels) != 1 {
+		t.Fatal("no oldest-age series: River's created_at was not read")
+	}
+	if age := value(t, reg, "idgate_jobs_oldest_age_seconds", ageLabels); age < 0 || age > 60 {
+		t.Errorf("oldest job age = %vs", age)
 	}
 }
