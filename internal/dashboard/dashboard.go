@@ -137,6 +137,10 @@ func New(cfg Config) (*Server, error) {
 	}, nil
 }
 
+// SetReplay turns on the webhook replay buttons once a job runner exists
+// (see RiverReplay). Call it before serving.
+func (s *Server) SetReplay(f ReplayFunc) { s.cfg.Replay = f }
+
 // SetAPI gives the sandbox console the server's root handler, which it
 // sends sample requests through. Call it before serving.
 func (s *Server) SetAPI(h http.Handler) { s.api = h }
