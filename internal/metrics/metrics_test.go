@@ -22,52 +22,40 @@ import (
 	_ "modernc.org/sqlite"
 )
 
-// value returns the value of the series of name whose labels include
-// want, or 0 when there is none. Histograms return their sample count.
-func value(t *testing.T, g prometheus.Gatherer, name string, want map[string]string) float64 {
+// series returns the series of name whose labels include want.
+func series(t *testing.T, g prometheus.Gatherer, name string, want map[string]string) []*dto.Metric {
 	t.Helper()
 	families, err := g.Gather()
 	if err != nil {
 		t.Fatalf("gather: %v", err)
 	}
-	total := 0.0
-	for _, f := range families {
-		if f.GetName() != name {
-			continue
-		}
-		for _, m := range f.GetMetric() {
-			if !hasLabels(m, want) {
-				continue
-			}
-			switch {
-			case m.Counter != nil:
-				total += m.Counter.GetValue()
-			case m.Gauge != nil:
-				total += m.Gauge.GetValue()
-			case m.Histogram != nil:
-				total += float64(m.Histogram.GetSampleCount())
-			}
-		}
-	}
-	return total
-}
-
-// count returns how many series of name have labels including want.
-func count(t *testing.T, g prometheus.Gatherer, name string, want map[string]string) int {
-	t.Helper()
-	families, err := g.Gather()
-	if err != nil {
-		t.Fatalf("gather: %v", err)
-	}
-	n := 0
+	var out []*dto.Metric
 	for _, f := range families {
 		for _, m := range f.GetMetric() {
 			if f.GetName() == name && hasLabels(m, want) {
-				n++
+				out = append(out, m)
 			}
 		}
 	}
-	return n
+	return out
+}
+
+// value sums the series of name whose labels include want (0 when there
+// is none). Histograms count their samples.
+func value(t *testing.T, g prometheus.Gatherer, name string, want map[string]string) float64 {
+	t.Helper()
+	total := 0.0
+	for _, m := range series(t, g, name, want) {
+		switch {
+		case m.Counter != nil:
+			total += m.Counter.GetValue()
+		case m.Gauge != nil:
+			total += m.Gauge.GetValue()
+		case m.Histogram != nil:
+			total += float64(m.Histogram.GetSampleCount())
+		}
+	}
+	return total
 }
 
 func hasLabels(m *dto.Metric, want map[string]string) bool {
@@ -291,7 +279,7 @@ func TestQueueCollectorOnRiver(t *testing.T) {
 		t.Errorf("available verify jobs = %v, want 2", got)
 	}
 	ageLabels := map[string]string{"queue": jobs.QueueVerify, "state": "available"}
-	if count(t, reg, "idgate_jobs_oldest_age_seconds", ageLabels) != 1 {
+	if len(series(t, reg, "idgate_jobs_oldest_age_seconds", ageLabels)) != 1 {
 		t.Fatal("no oldest-age series: River's created_at was not read")
 	}
 	if age := value(t, reg, "idgate_jobs_oldest_age_seconds", ageLabels); age < 0 || age > 60 {
