@@ -62,22 +62,9 @@ func runAdminCreate(ctx context.Context, args []string, st idgate.AdminStore, st
 
 Passwords need at least 12 characters; they are stored as argon2id hashes.
 `, stderr)
-	email := fs.String("email", "", "the operator's email, used to sign in (required)")
-	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	addr, err := adminEmail(*email, fs.NArg())
+	addr, hash, err := parseAdminFlags(fs, args, stdin, stderr, nil)
 	if err != nil {
 		return err
-	}
-	password, err := readNewPassword(stdin, stderr, *fromStdin)
-	if err != nil {
-		return err
-	}
-	hash, err := dashboard.HashPassword(password)
-	if err != nil {
-		return usageError{err}
 	}
 	a := &idgate.Admin{ID: idgate.NewID(), Email: addr, PasswordHash: hash, CreatedAt: time.Now().UTC()}
 	audit := &idgate.AuditEntry{Time: a.CreatedAt, Actor: adminActor, Action: "admin.create", Subject: a.ID}
@@ -94,26 +81,15 @@ Passwords need at least 12 characters; they are stored as argon2id hashes.
 func runAdminPassword(ctx context.Context, args []string, st idgate.AdminStore, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlagSet("admin password", "admin password --email E [--password-stdin]", `  idgate admin password --email ops@example.com
 `, stderr)
-	email := fs.String("email", "", "the operator's email (required)")
-	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	addr, err := adminEmail(*email, fs.NArg())
+	var a *idgate.Admin
+	_, hash, err := parseAdminFlags(fs, args, stdin, stderr, func(addr string) (err error) {
+		if a, err = st.AdminByEmail(ctx, addr); err != nil {
+			return fmt.Errorf("operator %s: %w", addr, err)
+		}
+		return nil
+	})
 	if err != nil {
 		return err
-	}
-	a, err := st.AdminByEmail(ctx, addr)
-	if err != nil {
-		return fmt.Errorf("operator %s: %w", addr, err)
-	}
-	password, err := readNewPassword(stdin, stderr, *fromStdin)
-	if err != nil {
-		return err
-	}
-	hash, err := dashboard.HashPassword(password)
-	if err != nil {
-		return usageError{err}
 	}
 	audit := &idgate.AuditEntry{Time: time.Now().UTC(), Actor: adminActor, Action: "admin.password", Subject: a.ID}
 	if err := st.SetAdminPassword(ctx, a.ID, hash, audit); err != nil {
@@ -142,6 +118,33 @@ func runAdminList(ctx context.Context, args []string, st idgate.AdminStore, stdo
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", a.Email, a.ID, a.CreatedAt.Format(time.RFC3339), state)
 	}
 	return w.Flush()
+}
+
+// parseAdminFlags parses --email and --password-stdin, runs check on the
+// email (before asking for a password, so a typo fails fast), then reads
+// the new password and returns its argon2id hash.
+func parseAdminFlags(fs *flag.FlagSet, args []string, stdin io.Reader, stderr io.Writer, check func(addr string) error) (addr, hash string, err error) {
+	email := fs.String("email", "", "the operator's email, used to sign in (required)")
+	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input")
+	if err := parseFlags(fs, args); err != nil {
+		return "", "", err
+	}
+	if addr, err = adminEmail(*email, fs.NArg()); err != nil {
+		return "", "", err
+	}
+	if check != nil {
+		if err := check(addr); err != nil {
+			return "", "", err
+		}
+	}
+	password, err := readNewPassword(stdin, stderr, *fromStdin)
+	if err != nil {
+		return "", "", err
+	}
+	if hash, err = dashboard.HashPassword(password); err != nil {
+		return "", "", usageError{err}
+	}
+	return addr, hash, nil
 }
 
 // adminEmail checks the --email flag.
