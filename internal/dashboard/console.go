@@ -14,7 +14,9 @@ import (
 )
 
 // sample is one request the sandbox console can send. Headers are
-// "Name: value" lines; {{key}} in them is replaced with the key field.
+// "Name: value" lines; {{key}} in them is replaced with the key field and
+// {{subscription_key}} with the subscription key field (Laboremus wants
+// both a bearer credential and a subscription key).
 type sample struct {
 	ID      string
 	Dialect string
@@ -77,16 +79,23 @@ var samples = []sample{
 	{
 		ID: "laboremus", Dialect: "Laboremus", Title: "Uganda card verification request",
 		Method: "POST", Path: "/idv/api/requests?v=2.0",
-		Headers: "Authorization: Bearer {{key}}\nOcp-Apim-Subscription-Key: {{key}}\nContent-Type: application/json",
+		Headers: "Authorization: Bearer {{key}}\nOcp-Apim-Subscription-Key: {{subscription_key}}\nContent-Type: application/json",
 		Body: `{
-  "nin": "CM12345678901A",
-  "cardNumber": "000012345",
-  "surname": "Okello",
-  "givenNames": "Sarah",
-  "dateOfBirth": "1990-01-01"
+  "surname": "Akello",
+  "givenNames": "Grace",
+  "otherNames": "Nansubuga",
+  "nin": "CF12345678901A",
+  "cardNumber": "001234567",
+  "dateOfBirth": "1990-04-12"
 }`,
 	},
 }
+
+// NeedsSubscriptionKey reports whether the sample's headers use the
+// subscription key field.
+func (s sample) NeedsSubscriptionKey() bool { return strings.Contains(s.Headers, subscriptionKeyPlaceholder) }
+
+const subscriptionKeyPlaceholder = "{{subscription_key}}"
 
 func findSample(id string) (sample, bool) {
 	for _, s := range samples {
@@ -109,6 +118,7 @@ type exchange struct {
 
 type consoleView struct {
 	Key      string
+	SubKey   string
 	Samples  []sample
 	Exchange *exchange
 }
@@ -137,6 +147,7 @@ func (s *Server) sendSample(w http.ResponseWriter, r *http.Request, c *pageCtx) 
 		return idgate.FieldError("sample", "unknown sample")
 	}
 	key := strings.TrimSpace(r.PostForm.Get("key"))
+	subKey := strings.TrimSpace(r.PostForm.Get("subscription_key"))
 	smp := base
 	smp.Path = strings.TrimSpace(r.PostForm.Get("path"))
 	smp.Headers = r.PostForm.Get("headers")
@@ -158,7 +169,9 @@ func (s *Server) sendSample(w http.ResponseWriter, r *http.Request, c *pageCtx) 
 		if !ok || strings.TrimSpace(name) == "" {
 			continue
 		}
-		req.Header.Add(strings.TrimSpace(name), strings.ReplaceAll(strings.TrimSpace(value), "{{key}}", key))
+		value = strings.ReplaceAll(strings.TrimSpace(value), "{{key}}", key)
+		value = strings.ReplaceAll(value, subscriptionKeyPlaceholder, subKey)
+		req.Header.Add(strings.TrimSpace(name), value)
 	}
 	rec := newRecorder()
 	start := time.Now()
@@ -177,7 +190,7 @@ func (s *Server) sendSample(w http.ResponseWriter, r *http.Request, c *pageCtx) 
 	// Show what was sent in the form the operator left it.
 	for i := range samples {
 		if samples[i].ID == base.ID {
-			v := consoleView{Key: key, Exchange: ex}
+			v := consoleView{Key: key, SubKey: subKey, Exchange: ex}
 			v.Samples = append([]sample(nil), samples...)
 			v.Samples[i] = smp
 			return s.render(w, http.StatusOK, "sandbox", pageFor(c, "sandbox", "Sandbox console", v))
