@@ -93,7 +93,9 @@ var samples = []sample{
 
 // NeedsSubscriptionKey reports whether the sample's headers use the
 // subscription key field.
-func (s sample) NeedsSubscriptionKey() bool { return strings.Contains(s.Headers, subscriptionKeyPlaceholder) }
+func (s sample) NeedsSubscriptionKey() bool {
+	return strings.Contains(s.Headers, subscriptionKeyPlaceholder)
+}
 
 const subscriptionKeyPlaceholder = "{{subscription_key}}"
 
