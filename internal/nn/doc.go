@@ -9,8 +9,9 @@
 // after the first run. Destinations must not alias inputs unless a kernel's
 // comment says so (element-wise kernels allow dst == x).
 //
-// Shapes: kernels panic on inconsistent shapes, like an index out of range;
-// they are programming errors, checked once when a graph is planned.
+// Shapes: kernels panic on inconsistent shapes, like an index out of range:
+// they are programming errors. The graph executor checks its input's shape
+// and turns any kernel panic into an error naming the node.
 //
 // Parallelism: the expensive kernels (Conv2D, DepthwiseConv2D, MatMul) split
 // their work across up to GOMAXPROCS goroutines of a shared worker pool; the
@@ -18,7 +19,16 @@
 // distinct tensors.
 //
 // Arithmetic: preprocessing kernels (ResizeBilinear, CropAndResize, the
-// scalar ops) reproduce the tfjs-cpu kernels bit for bit; convolutions and
-// matrix products sum in a different order than tfjs and agree to ~1e-6
-// relative.
+// scalar ops) reproduce the tfjs-cpu kernels bit for bit. With the AVX2/FMA
+// kernels (amd64; see Accelerated) convolutions sum each output in tfjs-cpu's
+// order (filter row, filter column, input channel) with fused multiply-adds,
+// which round exactly like tfjs' float64 product and float32 sum, and
+// MatMul sums in tfjs' float64 blocks of 48: the graph models' outputs are
+// then bit-identical to TF.js on the cpu backend. The pure-Go fallback
+// rounds each product and agrees to about 1e-6 relative.
+//
+// Speed: im2col (or, for stride-1 convolutions, an implicit GEMM reading
+// the input tap by tap) feeding a packed SGEMM with 6×16 AVX2 and 12×16
+// AVX-512 register tiles; bias, activation and residual additions happen in
+// the tile's store. See README.md.
 package nn

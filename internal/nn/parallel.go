@@ -19,7 +19,8 @@ type chunk struct {
 	lo, hi int
 }
 
-// kernelArgs carries a kernel's operands; each kernel uses a subset.
+// kernelArgs carries a kernel's operands; each kernel uses a subset and
+// documents what the generic fields (a, b, c, m, n, k) mean to it.
 type kernelArgs struct {
 	x, y    *Tensor
 	w       *Weights4D
