@@ -1,5 +1,6 @@
-// Command rss runs many selfie verifications (liveness + face match, as a
-// SecureCitizen FaceString request with LivenessRequired does) through one
+// Command rss runs many selfie verifications (face match + liveness in one
+// pass, as a SecureCitizen FaceString request with LivenessRequired needs)
+// through one
 // face Engine and prints the process's resident set size as it goes, to
 // show that memory stays flat after warm-up: weights are loaded once and
 // per-request buffers are pooled. Dev tooling (docs/benchmarks/face.md).
@@ -53,10 +54,7 @@ func run(n, warmup, workers, every int, selfiePath, referencePath string) error 
 	report("models loaded", 0)
 	ctx := context.Background()
 	verify := func() error {
-		if _, err := eng.Liveness(ctx, selfie); err != nil {
-			return err
-		}
-		_, err := eng.Compare(ctx, selfie, reference)
+		_, _, err := eng.CompareWithLiveness(ctx, selfie, reference)
 		return err
 	}
 	if err := runN(warmup, workers, verify, nil); err != nil {
