@@ -146,7 +146,15 @@ func (a *App) seedSandbox(ctx context.Context) error {
 		return err
 	}
 	user := idgate.User{ID: "sandbox-api-user", FirstName: "API", LastName: "User"}
-	if _, err := auth.EnsureAPIKey(ctx, a.Store, tenant.ID, key, "sandbox", user, "serve"); err != nil {
+	_, err = auth.EnsureAPIKey(ctx, a.Store, tenant.ID, key, "sandbox", user, "serve")
+	if idgate.ErrorCode(err) == idgate.ECONFLICT && a.cfg.SandboxKey == "" {
+		// The remembered key was revoked: make a new one rather than refuse
+		// to start. A key fixed by the operator is never replaced.
+		if key, err = a.newSandboxKey(); err == nil {
+			_, err = auth.EnsureAPIKey(ctx, a.Store, tenant.ID, key, "sandbox", user, "serve")
+		}
+	}
+	if err != nil {
 		return fmt.Errorf("sandbox key: %w", err)
 	}
 	a.SandboxKey = key
@@ -164,11 +172,17 @@ func (a *App) sandboxKey() (string, error) {
 			return strings.TrimSpace(string(b)), nil
 		}
 	}
+	return a.newSandboxKey()
+}
+
+// newSandboxKey generates a sandbox key and remembers it in the data folder.
+func (a *App) newSandboxKey() (string, error) {
 	_, key, err := auth.NewSecret(idgate.APIKey, true)
 	if err != nil {
 		return "", err
 	}
-	if keyFile != "" {
+	if a.cfg.DataDir != "" {
+		keyFile := filepath.Join(a.cfg.DataDir, "sandbox.key")
 		if err := os.WriteFile(keyFile, []byte(key+"\n"), 0o600); err != nil {
 			return "", fmt.Errorf("write sandbox key: %w", err)
 		}
