@@ -297,3 +297,102 @@ func TestConsoleSendsThroughTheServer(t *testing.T) {
 		t.Errorf("console aimed at the dashboard: status %d, want 400", resp.StatusCode)
 	}
 }
+
+func TestTenantsKeysAndWallets(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	c := f.client(t)
+	token := c.mustLogin()
+
+	resp, _ := c.do(http.MethodPost, "/admin/tenants", url.Values{"csrf": {token}, "name": {"Acme Group"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create tenant: status %d", resp.StatusCode)
+	}
+	parentID := strings.TrimPrefix(resp.Header.Get("Location"), "/admin/tenants/")
+	resp, _ = c.do(http.MethodPost, "/admin/tenants", url.Values{"csrf": {token}, "name": {"Acme Kenya"}, "parent": {parentID}, "sandbox": {"on"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create subsidiary: status %d", resp.StatusCode)
+	}
+	subID := strings.TrimPrefix(resp.Header.Get("Location"), "/admin/tenants/")
+	sub, err := f.store.Tenant(ctx, subID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sub.ParentID != parentID || sub.Sandbox {
+		t.Errorf("subsidiary = %+v, want parent %s and live like its parent", sub, parentID)
+	}
+	if _, page := c.get("/admin/tenants/" + parentID); !strings.Contains(page, "Acme Kenya") {
+		t.Errorf("parent's page does not list the subsidiary")
+	}
+	for _, bad := range []url.Values{
+		{"name": {""}}, {"name": {strings.Repeat("x", 101)}}, {"name": {"ok"}, "parent": {"no-such-tenant"}},
+	} {
+		bad.Set("csrf", token)
+		if resp, _ := c.do(http.MethodPost, "/admin/tenants", bad); resp.StatusCode < 400 {
+			t.Errorf("create tenant %v: status %d, want a refusal", bad, resp.StatusCode)
+		}
+	}
+
+	// Top-ups land on the parent; the subsidiary pays from it.
+	resp, _ = c.do(http.MethodPost, "/admin/wallets", url.Values{"csrf": {token}, "tenant": {parentID}, "amount": {"1,250.50"}, "reason": {"invoice 7"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("top up: status %d", resp.StatusCode)
+	}
+	if w, err := f.store.Wallet(ctx, subID); err != nil || w.Balance != 125050 || w.TenantID != parentID {
+		t.Errorf("subsidiary's wallet = %+v, %v; want the parent's 125050", w, err)
+	}
+	_, page := c.get("/admin/wallets?done=1")
+	for _, want := range []string{"Top-up recorded.", "1,250.50", "invoice 7", "(parent's)"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("wallets page lacks %q", want)
+		}
+	}
+	for _, amount := range []string{"0", "-5", "abc", "1.234"} {
+		if resp, _ := c.do(http.MethodPost, "/admin/wallets", url.Values{"csrf": {token}, "tenant": {parentID}, "amount": {amount}}); resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("top up %q: status %d, want 400", amount, resp.StatusCode)
+		}
+	}
+
+	// An OAuth client: its id and secret once, then only the id.
+	resp, page = c.do(http.MethodPost, "/admin/keys", url.Values{"csrf": {token}, "tenant": {subID}, "kind": {"oauth_client"}, "name": {"CRM"}})
+	if resp.StatusCode != http.StatusCreated || !strings.Contains(page, "idgcs_") || !strings.Contains(page, "/oauth/token") {
+		t.Fatalf("create OAuth client: status %d; page shows secret %v", resp.StatusCode, strings.Contains(page, "idgcs_"))
+	}
+	creds, err := f.store.Credentials(ctx, subID)
+	if err != nil || len(creds) != 1 || creds[0].Kind != idgate.OAuthClient {
+		t.Fatalf("credentials = %v, %v", creds, err)
+	}
+	if _, page := c.get("/admin/keys"); !strings.Contains(page, creds[0].ID) || strings.Contains(page, "idgcs_") {
+		t.Errorf("keys page: lists the client %v, shows a secret %v", strings.Contains(page, creds[0].ID), strings.Contains(page, "idgcs_"))
+	}
+	if resp, _ := c.do(http.MethodPost, "/admin/keys", url.Values{"csrf": {token}, "tenant": {subID}, "kind": {"root"}}); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("unknown kind: status %d, want 400", resp.StatusCode)
+	}
+	resp, _ = c.do(http.MethodPost, "/admin/keys/"+creds[0].ID+"/revoke", url.Values{"csrf": {token}, "tenant": {subID}, "back": {"/admin/keys"}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/admin/keys" {
+		t.Errorf("revoke: status %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if cr, _ := f.store.Credential(ctx, creds[0].ID); cr.Active() {
+		t.Error("credential still active after revoke")
+	}
+	// Another tenant's credential id is not found, like an unknown one.
+	if resp, _ := c.do(http.MethodPost, "/admin/keys/"+creds[0].ID+"/revoke", url.Values{"csrf": {token}, "tenant": {parentID}}); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("revoke under another tenant: status %d, want 404", resp.StatusCode)
+	}
+
+	entries, err := f.store.AuditEntriesNewest(ctx, sqlstore.AuditFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byAdmin := map[string]int{}
+	for _, e := range entries {
+		if e.Actor == "admin:"+adminEmail {
+			byAdmin[e.Action]++
+		}
+	}
+	for action, n := range map[string]int{"admin.login": 1, "tenant.create": 2, "wallet.topup": 1, "key.create": 1, "key.revoke": 1} {
+		if byAdmin[action] != n {
+			t.Errorf("audit entries %s by the operator = %d, want %d", action, byAdmin[action], n)
+		}
+	}
+}
