@@ -1,8 +1,10 @@
 package openapi_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -19,6 +21,8 @@ import (
 	"github.com/idgate/idgate/internal/httpapi"
 	"github.com/idgate/idgate/internal/jobs"
 	"github.com/idgate/idgate/internal/openapi/openapitest"
+	"github.com/idgate/idgate/internal/sqlstore"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 // mount serves routes beside the app's own when the app does not mount
@@ -188,6 +192,8 @@ func TestLaboremusResponses(t *testing.T) {
 		t.Fatalf("create multiple: %d %s", rec.Code, rec.Body)
 	}
 
+	events := receiveWebhooks(t, s)
+	runner.SetEncoder(idgate.DialectLaboremus, func(v *idgate.Verification) any { return laboremus.Encode(v) })
 	if err := runner.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -224,6 +230,58 @@ func TestLaboremusResponses(t *testing.T) {
 		statuses[c.want]++
 	}
 	t.Logf("statuses checked: %v", statuses)
+
+	// The webhook event of the completed request, as delivered.
+	select {
+	case e := <-events:
+		if err := jobs.VerifySignature(webhookSecret, e.header.Get(jobs.SignatureHeader), e.body, time.Now(), time.Minute); err != nil {
+			t.Errorf("delivery signature: %v", err)
+		}
+		for _, h := range []string{jobs.EventIDHeader, jobs.EventTypeHeader, jobs.AttemptHeader} {
+			if e.header.Get(h) == "" {
+				t.Errorf("delivery lacks %s", h)
+			}
+		}
+		value, err := jsonschema.UnmarshalJSON(bytes.NewReader(e.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.v.CheckValue("#/webhooks/verification.completed/post/requestBody/content/application~1json/schema", value); err != nil {
+			t.Errorf("webhook event does not match the document: %v\n%s", err, e.body)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("no webhook delivery")
+	}
+}
+
+const webhookSecret = "whsec_openapi_test"
+
+type delivery struct {
+	header http.Header
+	body   []byte
+}
+
+// receiveWebhooks registers a webhook of the sandbox tenant at a
+// loopback receiver and returns what it receives.
+func receiveWebhooks(t *testing.T, s *server) <-chan delivery {
+	t.Helper()
+	got := make(chan delivery, 16)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		select {
+		case got <- delivery{r.Header.Clone(), body}:
+		default:
+		}
+	}))
+	t.Cleanup(srv.Close)
+	now := time.Now().UTC()
+	hook := &sqlstore.Webhook{ID: idgate.NewID(), TenantID: s.app.Sandbox.ID, URL: srv.URL, Secret: webhookSecret,
+		Events: []string{jobs.EventCompleted, jobs.EventFailed}, CreatedAt: now}
+	audit := &idgate.AuditEntry{Time: now, TenantID: hook.TenantID, Actor: "test", Action: "webhook.create", Subject: hook.ID}
+	if err := s.app.Store.CreateWebhook(context.Background(), hook, audit); err != nil {
+		t.Fatal(err)
+	}
+	return got
 }
 
 // TestWalletResponses checks the native wallet routes' real answers.

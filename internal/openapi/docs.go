@@ -146,8 +146,13 @@ func newPage(doc []byte) (*page, error) {
 		p.Groups = append(p.Groups, *g)
 	}
 	paths, _ := d["paths"].(object)
-	for _, path := range sortedKeys(paths) {
-		item, _ := paths[path].(object)
+	webhooks, _ := d["webhooks"].(object)
+	for _, path := range append(sortedKeys(paths), sortedKeys(webhooks)...) {
+		item, ok := paths[path].(object)
+		if !ok {
+			// A webhook: idgate calls the receiver's URL.
+			item, _ = webhooks[path].(object)
+		}
 		for _, method := range []string{"get", "put", "post", "patch", "delete"} {
 			op, ok := item[method].(object)
 			if !ok {
