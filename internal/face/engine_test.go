@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/idgate/idgate"
+	"github.com/idgate/idgate/internal/face/blazeface"
 	"github.com/idgate/idgate/internal/face/imagedecode"
 )
 
@@ -435,4 +436,37 @@ func liftBrightness(img *imagedecode.RGB, add int) *imagedecode.RGB {
 		out.Pix[i] = uint8(min(int(v)+add, 255))
 	}
 	return out
+}
+
+func TestFaceSelection(t *testing.T) {
+	e := &Engine{cfg: Config{}.withDefaults()}
+	box := func(score float32, anchor int, w, h float64) blazeface.Face {
+		return blazeface.Face{Score: score, AnchorIndex: anchor, RawBox: blazeface.Box{End: blazeface.Point{X: w, Y: h}}}
+	}
+	tests := []struct {
+		name        string
+		faces       []blazeface.Face
+		wantAnchor  int
+		wantFaces   int
+		wantManyErr bool
+	}{
+		{"none", nil, 0, 0, false},
+		{"only weak boxes", []blazeface.Face{box(0.3, 1, 100, 100)}, 0, 0, false},
+		{"weak large box ignored", []blazeface.Face{box(0.8, 1, 100, 100), box(0.3, 2, 300, 300)}, 1, 1, false},
+		{"largest, not best scored", []blazeface.Face{box(0.9, 1, 50, 50), box(0.7, 2, 100, 100)}, 2, 2, false},
+		{"small bystander ignored", []blazeface.Face{box(0.9, 1, 100, 100), box(0.9, 2, 60, 60)}, 1, 2, false},
+		{"two similar faces", []blazeface.Face{box(0.9, 1, 100, 100), box(0.9, 2, 70, 70)}, 1, 2, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := blazeface.Result{Faces: tt.faces}
+			f, n := e.pickFace(res)
+			if n != tt.wantFaces || (n > 0 && f.AnchorIndex != tt.wantAnchor) {
+				t.Fatalf("picked anchor %d of %d faces, want %d of %d", f.AnchorIndex, n, tt.wantAnchor, tt.wantFaces)
+			}
+			if n > 0 && e.ambiguous(res, f) != tt.wantManyErr {
+				t.Errorf("ambiguous = %v, want %v", !tt.wantManyErr, tt.wantManyErr)
+			}
+		})
+	}
 }
