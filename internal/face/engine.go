@@ -197,13 +197,17 @@ func (e *Engine) Compare(ctx context.Context, selfie, reference []byte) (idgate.
 	return e.match(Similarity(&s.face, &r.face)), nil
 }
 
-// match turns a similarity into the domain result.
-func (e *Engine) match(sim float64) idgate.FaceMatch {
+// match turns a similarity into the domain result at the engine's threshold.
+func (e *Engine) match(sim float64) idgate.FaceMatch { return MatchAt(sim, e.cfg.Threshold) }
+
+// MatchAt decides a comparison at a given cosine threshold, e.g. a tenant's
+// own: MatchAt(m.Similarity, tenantThreshold) re-decides an engine result.
+func MatchAt(similarity, threshold float64) idgate.FaceMatch {
 	return idgate.FaceMatch{
-		Similarity: sim,
-		Confidence: Confidence(sim),
-		Match:      sim >= e.cfg.Threshold,
-		Threshold:  e.cfg.Threshold,
+		Similarity: similarity,
+		Confidence: Confidence(similarity),
+		Match:      similarity >= threshold,
+		Threshold:  threshold,
 	}
 }
 

@@ -363,6 +363,18 @@ func TestConfidence(t *testing.T) {
 	}
 }
 
+func TestMatchAt(t *testing.T) {
+	for _, tt := range []struct {
+		sim, threshold float64
+		match          bool
+	}{{0.91, 0.90, true}, {0.90, 0.90, true}, {0.91, 0.92, false}, {-0.2, -0.5, true}} {
+		m := MatchAt(tt.sim, tt.threshold)
+		if m.Match != tt.match || m.Threshold != tt.threshold || m.Similarity != tt.sim || m.Confidence != Confidence(tt.sim) {
+			t.Errorf("MatchAt(%v, %v) = %+v, want match %v", tt.sim, tt.threshold, m, tt.match)
+		}
+	}
+}
+
 func TestCosine(t *testing.T) {
 	tests := []struct {
 		a, b []float32
