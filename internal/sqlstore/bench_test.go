@@ -45,6 +45,10 @@ func BenchmarkCreateVerification(b *testing.B) {
 }
 
 func benchCreate(b *testing.B, st *sqlstore.Store, perCPU int) {
+	benchCreateWith(b, st, perCPU, st.CreateVerification)
+}
+
+func benchCreateWith(b *testing.B, st *sqlstore.Store, perCPU int, create func(context.Context, *idgate.Verification, *idgate.AuditEntry) error) {
 	ctx := context.Background()
 	if err := st.CreateTenant(ctx, &idgate.Tenant{ID: "t", Name: "Bench"}, nil); err != nil {
 		b.Fatal(err)
@@ -69,7 +73,7 @@ func benchCreate(b *testing.B, st *sqlstore.Store, perCPU int) {
 			a := &idgate.AuditEntry{TenantID: "t", CredentialID: v.CredentialID, Actor: "api", Action: "verification.create",
 				Subject: v.ID, Reason: v.Request.Reason, Consent: true, Outcome: "found"}
 			t0 := time.Now()
-			if err := st.CreateVerification(ctx, v, a); err != nil {
+			if err := create(ctx, v, a); err != nil {
 				b.Error(err)
 				return
 			}
@@ -90,3 +94,15 @@ func benchCreate(b *testing.B, st *sqlstore.Store, perCPU int) {
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// BenchmarkPostgresPlainTx measures the alternative to group commit on
+// PostgreSQL: one transaction per verification on the connection pool, the
+// audit head locked by each (SELECT ... FOR UPDATE) until its commit.
+func BenchmarkPostgresPlainTx(b *testing.B) {
+	for _, perCPU := range []int{4, 32} {
+		b.Run(fmt.Sprintf("callers=%dxCPU", perCPU), func(b *testing.B) {
+			st := openPostgres(b)
+			benchCreateWith(b, st, perCPU, st.CreateVerificationPlainTx)
+		})
+	}
+}
