@@ -118,6 +118,9 @@ func (s *server) URL() string { return "http://" + s.listener.Addr().String() }
 
 // Run serves until ctx is done, then shuts down gracefully.
 func (s *server) Run(ctx context.Context) error {
+	if err := s.app.Start(ctx); err != nil {
+		return fmt.Errorf("start job workers: %w", err)
+	}
 	s.printBanner()
 	errc := make(chan error, 1)
 	go func() { errc <- s.http.Serve(s.listener) }()
@@ -131,6 +134,9 @@ func (s *server) Run(ctx context.Context) error {
 	defer cancel()
 	if err := s.http.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := s.app.Stop(shutdownCtx); err != nil {
+		return fmt.Errorf("stop job workers: %w", err)
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)

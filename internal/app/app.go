@@ -17,8 +17,11 @@ import (
 	"github.com/idgate/idgate"
 	"github.com/idgate/idgate/internal/auth"
 	"github.com/idgate/idgate/internal/dashboard"
+	"github.com/idgate/idgate/internal/dialect/laboremus"
 	"github.com/idgate/idgate/internal/dialect/securecitizen"
+	"github.com/idgate/idgate/internal/dialect/youverify"
 	"github.com/idgate/idgate/internal/httpapi"
+	"github.com/idgate/idgate/internal/jobs"
 	"github.com/idgate/idgate/internal/metrics"
 	"github.com/idgate/idgate/internal/openapi"
 	"github.com/idgate/idgate/internal/registry"
@@ -42,6 +45,9 @@ type Config struct {
 	// SecureCookies marks the dashboard's cookies Secure even on plain
 	// HTTP (behind a TLS-terminating proxy).
 	SecureCookies bool
+	// Ready reports whether components outside the store are loaded, for
+	// GET /readyz; nil means ready.
+	Ready func(ctx context.Context) error
 	// Face is the face engine; nil answers face checks with "not available".
 	Face idgate.FaceEngine
 	Log  *slog.Logger
@@ -58,6 +64,7 @@ type App struct {
 	Handler    http.Handler
 	API        *httpapi.Server  // its Patterns are checked against the OpenAPI document
 	Metrics    *metrics.Metrics // the app's own Prometheus registry, served at GET /metrics
+	Jobs       *jobs.Runner     // River workers; started by Start
 	SandboxKey string           // set when Config.Sandbox
 	Sandbox    *idgate.Tenant   // set when Config.Sandbox
 	cfg        Config
@@ -108,16 +115,38 @@ func New(ctx context.Context, st *sqlstore.Store, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	a.Jobs, err = jobs.New(ctx, st, a.Verify, jobs.Config{Logger: cfg.Log, Now: cfg.Now})
+	if err != nil {
+		return nil, fmt.Errorf("job runner: %w", err)
+	}
+	a.Jobs.SetEncoder(idgate.DialectLaboremus, func(v *idgate.Verification) any { return laboremus.Encode(v) })
+	dash.SetReplay(dashboard.RiverReplay(st, a.Jobs.Client(), 0))
+	yv := &youverify.Handler{Service: a.Verify, Auth: a.Auth, Logger: cfg.Log,
+		Config: youverify.Config{MaxBodyBytes: cfg.MaxBody}}
+	lb := &laboremus.Handler{Submitter: a.Jobs, Verifications: a.Verify, Auth: a.Auth, Logger: cfg.Log, Now: cfg.Now,
+		Config: laboremus.Config{MaxBodyBytes: cfg.MaxBody}}
 	api := &httpapi.Server{
 		Verify: a.Verify, Auth: a.Auth, Store: st, Log: cfg.Log, MaxBody: cfg.MaxBody,
 		Registries: a.Monitor,
-		Mounts:     []map[string]http.Handler{sc.Routes(), openapi.Routes(), a.Metrics.Routes(), dash.Routes()},
+		Ready:      cfg.Ready,
+	}
+	api.Mounts = []map[string]http.Handler{
+		sc.Routes(), youverify.Routes(yv), laboremus.Routes(lb),
+		api.WalletRoutes(httpapi.WalletConfig{AllowSelfTopUp: cfg.Sandbox, Now: cfg.Now}),
+		openapi.Routes(), a.Metrics.Routes(), dash.Routes(),
 	}
 	a.API = api
 	a.Handler = a.Metrics.Middleware(api.Handler())
 	dash.SetAPI(a.Handler) // the sandbox console sends through the whole server
 	return a, nil
 }
+
+// Start starts the background job workers (Uganda requests, webhooks).
+// Without Start, asynchronous requests are accepted and stay Pending.
+func (a *App) Start(ctx context.Context) error { return a.Jobs.Start(ctx) }
+
+// Stop stops the job workers, letting running jobs finish within ctx.
+func (a *App) Stop(ctx context.Context) error { return a.Jobs.Stop(ctx) }
 
 func (a *App) now() time.Time {
 	if a.cfg.Now != nil {

@@ -38,15 +38,6 @@ const (
 
 var webhookEvents = []string{jobs.EventCompleted, jobs.EventFailed}
 
-// webhookRoutes are the native webhook routes (merged into routes).
-func (s *Server) webhookRoutes() map[string]http.Handler {
-	return map[string]http.Handler{
-		"POST /v1/webhooks":                s.authenticated(s.createWebhook),
-		"GET /v1/webhooks":                 s.authenticated(s.listWebhooks),
-		"GET /v1/webhooks/{id}/deliveries": s.authenticated(s.listWebhookDeliveries),
-	}
-}
-
 func (s *Server) webhookStore() (WebhookStore, error) {
 	ws, ok := s.Store.(WebhookStore)
 	if !ok {

@@ -3,7 +3,6 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
-	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -36,10 +35,7 @@ func TestWebhookEndpoints(t *testing.T) {
 		tenantA, keyA := keyOf("a")
 		_, keyB := keyOf("b")
 		s := &Server{Auth: a, Store: st}
-		mux := http.NewServeMux()
-		for p, h := range s.webhookRoutes() {
-			mux.Handle(p, h)
-		}
+		mux := s.Handler()
 		call := func(key, method, path, body string) (int, map[string]any) {
 			t.Helper()
 			req := httptest.NewRequest(method, path, strings.NewReader(body))
