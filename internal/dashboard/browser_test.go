@@ -12,6 +12,8 @@ import (
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"github.com/idgate/idgate"
 )
 
 // EnvScreenshots names a folder to keep the browser test's screenshots in;
@@ -156,6 +158,17 @@ func TestBrowser(t *testing.T) {
 	)
 	loc := read("location", chromedp.Location())
 	tenantID := loc[strings.LastIndex(loc, "/")+1:]
+	run("create subsidiary",
+		chromedp.Navigate(base+"/admin/tenants"),
+		chromedp.SendKeys(css(`#tenant-name`), "Acme Bank Kenya"),
+		chromedp.SetValue(css(`select[name=parent]`), tenantID),
+		loadAfter(chromedp.Click(css(`#create-tenant`))),
+		chromedp.WaitVisible(css(`#balance`)),
+	)
+	if parent := read("subsidiary's parent", chromedp.Text(css(`dl dd a`))); parent != "Acme Bank" {
+		t.Errorf("subsidiary's parent link %q, want Acme Bank", parent)
+	}
+	run("back to the parent", chromedp.Navigate(base+"/admin/tenants/"+tenantID), chromedp.WaitVisible(css(`#balance`)))
 	run("top up",
 		chromedp.SendKeys(css(`#topup-amount`), "500"),
 		loadAfter(chromedp.Click(css(`#topup`))),
@@ -259,7 +272,9 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("API with the revoked key: status %d, want 401", got)
 	}
 
-	// The remaining pages, for the record.
+	// The remaining pages, for the record, with two weeks of history so
+	// the chart has something to show.
+	seedHistory(t, f, 14)
 	for _, p := range []struct{ path, name, ready string }{
 		{"/admin/", "00-overview", "svg.chart"},
 		{"/admin/keys", "09-keys", "table.list"},
@@ -279,6 +294,30 @@ func loadAfter(a chromedp.Action[chromedp.Void]) chromedp.Action[chromedp.Void] 
 		_, err := chromedp.WaitEvent(page.LoadEventFired, nil, a)(ctx, t)
 		return err
 	})
+}
+
+// seedHistory stores verifications of the sandbox tenant over the last
+// days, with a fixed mix of outcomes.
+func seedHistory(t *testing.T, f *fixture, days int) {
+	t.Helper()
+	outcomes := []idgate.Outcome{idgate.OutcomeFound, idgate.OutcomeFound, idgate.OutcomeFound, idgate.OutcomeNotFound,
+		idgate.OutcomeFound, idgate.OutcomeRegistryError, idgate.OutcomeFound, idgate.OutcomePhotoOnly, idgate.OutcomeMarkedForDeletion}
+	now := time.Now().UTC()
+	n := 0
+	for d := 0; d < days; d++ {
+		for i := 0; i < 3+(d*7)%11; i++ {
+			n++
+			v := &idgate.Verification{
+				ID: idgate.NewID(), TenantID: f.app.Sandbox.ID, Status: idgate.StatusCompleted,
+				CreatedAt: now.Add(-time.Duration(d)*24*time.Hour - time.Duration(i)*time.Minute),
+				Request:   idgate.VerificationRequest{Dialect: idgate.DialectSecureCitizen, Country: idgate.SouthAfrica, IDType: idgate.NationalID, Number: "8507145123085"},
+				Result:    &idgate.Result{Outcome: outcomes[n%len(outcomes)]},
+			}
+			if err := f.store.CreateVerification(context.Background(), v, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 }
 
 // apiStatus asks the native API for the caller's verifications with key.
