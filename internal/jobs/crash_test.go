@@ -176,14 +176,17 @@ func crashAndRecover(t *testing.T, bin, dbURL string) {
 	hooks := &hookCounter{seen: map[string]int{}}
 	receiver := httptest.NewServer(hooks)
 	t.Cleanup(receiver.Close)
-	code, body := send(srv.url, "POST", "/v1/webhooks", http.Header{"Authorization": {"Bearer " + sandboxKey}, "Content-Type": {"application/json"}},
-		`{"url":"`+receiver.URL+`/hook"}`)
+	apiKey := http.Header{"Authorization": {"Bearer " + sandboxKey}, "Content-Type": {"application/json"}}
+	code, body := send(srv.url, "POST", "/v1/webhooks", apiKey, `{"url":"`+receiver.URL+`/hook"}`)
 	if code == http.StatusNotFound {
 		t.Skip("idgate serve does not mount the webhook routes yet")
 	}
 	if code != http.StatusCreated {
 		t.Fatalf("register webhook: %d %s", code, body)
 	}
+	var hook struct{ ID string }
+	json.Unmarshal(body, &hook)
+	hookID := hook.ID
 	if code, _ := send(srv.url, "GET", "/idv/api/requests?v=2.0", headers, ""); code == http.StatusNotFound {
 		t.Skip("idgate serve does not mount the Laboremus dialect yet")
 	}
@@ -231,6 +234,11 @@ func crashAndRecover(t *testing.T, bin, dbURL string) {
 	t.Logf("%d requests accepted before and while SIGKILL hit", len(accepted))
 
 	srv = startServer(t, bin, env)
+	if n := pendingCount(t, srv.url, headers); n == 0 {
+		t.Fatal("nothing was left Pending by the kill: the test did not test recovery")
+	} else {
+		t.Logf("%d or more requests Pending at restart", n)
+	}
 	deadline := time.Now().Add(90 * time.Second)
 	for {
 		code, body := send(srv.url, "GET", "/idv/api/requests?v=2.0&status=Pending&pageSize=1", headers, "")
@@ -247,8 +255,32 @@ func crashAndRecover(t *testing.T, bin, dbURL string) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	// Let the last webhook deliveries land, then stop and count.
-	waitUntil(t, 30*time.Second, func() bool { return hooks.distinct() >= len(accepted) })
+	// Wait until every request's delivery is recorded (deliveries cut off
+	// by the kill are retried once their jobs are rescued), then stop.
+	waitUntil(t, 60*time.Second, func() bool {
+		code, body := send(srv.url, "GET", "/v1/webhooks/"+hookID+"/deliveries?limit=500", apiKey, "")
+		var log struct {
+			Data []struct {
+				VerificationID string
+				Succeeded      bool
+			}
+		}
+		if code != 200 || json.Unmarshal(body, &log) != nil {
+			return false
+		}
+		delivered := map[string]bool{}
+		for _, d := range log.Data {
+			if d.Succeeded {
+				delivered[d.VerificationID] = true
+			}
+		}
+		for _, id := range accepted {
+			if !delivered[id] {
+				return false
+			}
+		}
+		return true
+	})
 	srv.cmd.Process.Signal(syscall.SIGTERM)
 	srv.cmd.Wait()
 
@@ -321,6 +353,17 @@ func checkOnce(t *testing.T, dataDir, dbURL string, ids []string) {
 	}
 }
 
+// pendingCount counts Pending requests, up to one page of 100.
+func pendingCount(t *testing.T, base string, headers http.Header) int {
+	t.Helper()
+	code, body := send(base, "GET", "/idv/api/requests?v=2.0&status=Pending&pageSize=100", headers, "")
+	var page struct{ Items []json.RawMessage }
+	if code != 200 || json.Unmarshal(body, &page) != nil {
+		t.Fatalf("list pending: %d %s", code, body)
+	}
+	return len(page.Items)
+}
+
 func waitUntil(t *testing.T, d time.Duration, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(d)
@@ -371,10 +414,4 @@ func (h *hookCounter) count(id string) int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.seen[id]
-}
-
-func (h *hookCounter) distinct() int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return len(h.seen)
 }
