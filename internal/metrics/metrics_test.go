@@ -272,6 +272,9 @@ func TestQueueCollectorOnRiver(t *testing.T) {
 		t.Fatal(err)
 	}
 	reg := a.Metrics.Registry
+	if got := value(t, reg, "idgate_verifications_total", map[string]string{"dialect": "laboremus", "country": "UG", "outcome": "pending"}); got != 2 {
+		t.Errorf("pending verifications counted = %v, want 2", got)
+	}
 	if got := value(t, reg, "idgate_jobs_up", nil); got != 1 {
 		t.Fatalf("idgate_jobs_up = %v", got)
 	}

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"context"
+	"time"
 
 	"github.com/idgate/idgate"
 )
@@ -13,6 +14,16 @@ import (
 // as for synchronous lookups. Errors are those of Validate, and EPAYMENTREQ
 // when the wallet cannot pay.
 func (s *Service) Pending(ctx context.Context, p *idgate.Principal, req idgate.VerificationRequest) (*idgate.Verification, *idgate.AuditEntry, error) {
+	if s.Observer == nil {
+		return s.pending(ctx, p, req)
+	}
+	start := time.Now()
+	v, audit, err := s.pending(ctx, p, req)
+	s.Observer.ObserveVerification(&req, v, err, time.Since(start))
+	return v, audit, err
+}
+
+func (s *Service) pending(ctx context.Context, p *idgate.Principal, req idgate.VerificationRequest) (*idgate.Verification, *idgate.AuditEntry, error) {
 	if err := s.Validate(&req); err != nil {
 		return nil, nil, err
 	}

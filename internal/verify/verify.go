@@ -44,7 +44,7 @@ type Service struct {
 	Face   idgate.FaceEngine
 	Config Config
 	Now    idgate.Clock
-	// Observer, when set, is told of each Verify call (metrics).
+	// Observer, when set, is told of each Verify and Pending call (metrics).
 	Observer Observer
 
 	cacheWrites     sync.Map // lookup key → time of the last identity-cache write
