@@ -239,7 +239,7 @@ func crashAndRecover(t *testing.T, bin, dbURL string) {
 	} else {
 		t.Logf("%d or more requests Pending at restart", n)
 	}
-	deadline := time.Now().Add(90 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute) // 30 s with IDGATE_JOB_RESCUE_AFTER honoured
 	for {
 		code, body := send(srv.url, "GET", "/idv/api/requests?v=2.0&status=Pending&pageSize=1", headers, "")
 		if code != 200 {
@@ -257,7 +257,7 @@ func crashAndRecover(t *testing.T, bin, dbURL string) {
 	}
 	// Wait until every request's delivery is recorded (deliveries cut off
 	// by the kill are retried once their jobs are rescued), then stop.
-	waitUntil(t, 60*time.Second, func() bool {
+	waitUntil(t, 2*time.Minute, func() bool {
 		code, body := send(srv.url, "GET", "/v1/webhooks/"+hookID+"/deliveries?limit=500", apiKey, "")
 		var log struct {
 			Data []struct {

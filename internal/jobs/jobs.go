@@ -61,13 +61,15 @@ var _ Store = (*sqlstore.Store)(nil)
 type Config struct {
 	VerifyWorkers  int // concurrent verifications per process [50]
 	WebhookWorkers int // concurrent webhook deliveries per process [20]
-	// JobTimeout bounds one attempt of a job [1m].
+	// JobTimeout bounds one attempt of a job [30s]: a registry that has
+	// not answered by then is treated as down for that attempt.
 	JobTimeout time.Duration
 	// RescueAfter is how long a job may stay running before it is taken
-	// for dead and retried: the recovery path after a crash on PostgreSQL.
-	// It must exceed JobTimeout [JobTimeout + 1m]. On SQLite, which has one
-	// process by design, jobs left running by a killed process are put
-	// back at start-up instead.
+	// for dead and retried: the recovery path after a crash on PostgreSQL,
+	// where another replica may still be working it (harmless: finishing
+	// is conditional). It must exceed JobTimeout [JobTimeout + 15s]. On
+	// SQLite, which has one process by design, jobs left running by a
+	// killed process are put back at start-up instead.
 	RescueAfter time.Duration
 	// PollInterval is how often idle workers look for new jobs [200ms].
 	PollInterval time.Duration
@@ -109,8 +111,8 @@ func (c *Config) setDefaults() {
 	}
 	defInt(&c.VerifyWorkers, 50)
 	defInt(&c.WebhookWorkers, 20)
-	def(&c.JobTimeout, time.Minute)
-	def(&c.RescueAfter, c.JobTimeout+time.Minute)
+	def(&c.JobTimeout, 30*time.Second)
+	def(&c.RescueAfter, c.JobTimeout+15*time.Second)
 	if c.RescueAfter <= c.JobTimeout {
 		c.RescueAfter = c.JobTimeout + time.Second
 	}
