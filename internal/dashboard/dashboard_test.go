@@ -4,12 +4,15 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/idgate/idgate"
+	"github.com/idgate/idgate/internal/auth"
 	"github.com/idgate/idgate/internal/sqlstore"
 )
 
@@ -394,5 +397,52 @@ func TestTenantsKeysAndWallets(t *testing.T) {
 		if byAdmin[action] != n {
 			t.Errorf("audit entries %s by the operator = %d, want %d", action, byAdmin[action], n)
 		}
+	}
+}
+
+var (
+	sampleSection = regexp.MustCompile(`(?s)<section class="card sample" id="sample-([a-z-]+)">(.*?)</section>`)
+	sampleField   = func(name string) *regexp.Regexp {
+		return regexp.MustCompile(`(?s)name="` + name + `"[^>]*?(?:value="([^"]*)"[^>]*>|>([^<]*)</textarea>)`)
+	}
+)
+
+// TestConsoleSamplesWork sends every sample of the console, as the page
+// offers it, through the wired app: each dialect must answer it with
+// success, so the samples cannot drift from the dialects.
+func TestConsoleSamplesWork(t *testing.T) {
+	f := newFixture(t)
+	c := f.client(t)
+	token := c.mustLogin()
+	_, subKey, err := auth.CreateCredential(context.Background(), f.store, f.app.Sandbox.ID, idgate.SubscriptionKey, "console", idgate.User{ID: "u"}, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, page := c.get("/admin/sandbox")
+	sections := sampleSection.FindAllStringSubmatch(page, -1)
+	if len(sections) < 4 {
+		t.Fatalf("%d samples on the console page, want one per dialect", len(sections))
+	}
+	for _, sec := range sections {
+		id, body := sec[1], sec[2]
+		t.Run(id, func(t *testing.T) {
+			form := url.Values{"csrf": {token}, "sample": {id}, "subscription_key": {subKey}}
+			for _, name := range []string{"key", "path", "headers", "body"} {
+				m := sampleField(name).FindStringSubmatch(body)
+				if m == nil {
+					t.Fatalf("sample has no %s field", name)
+				}
+				form.Set(name, html.UnescapeString(m[1]+m[2]))
+			}
+			resp, answer := c.do(http.MethodPost, "/admin/sandbox", form)
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("console: status %d", resp.StatusCode)
+			}
+			status := regexp.MustCompile(`<span class="status">(\d+)`).FindStringSubmatch(answer)
+			if status == nil || (status[1] != "200" && status[1] != "201") {
+				raw := regexp.MustCompile(`(?s)<pre class="mono body" id="response-body">(.*?)</pre>`).FindStringSubmatch(answer)
+				t.Errorf("sample answered %v: %s", status, raw)
+			}
+		})
 	}
 }
