@@ -64,3 +64,18 @@ func FuzzDecodeCursor(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParseSQLiteURL(f *testing.F) {
+	for _, s := range []string{"sqlite:///a/b.db", "sqlite:x.db?synchronous=full", "x.db", "mysql://h/db", "sqlite://?synchronous=normal", "a?b=%zz"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		path, sync, err := parseSQLiteURL(raw)
+		if err != nil {
+			return
+		}
+		if path == "" || (sync != "NORMAL" && sync != "FULL") {
+			t.Fatalf("parseSQLiteURL(%q) = %q, %q without an error", raw, path, sync)
+		}
+	})
+}
