@@ -163,7 +163,10 @@ type VerificationStore interface {
 	// CreateVerification stores v, appends audit, and debits the tenant's
 	// wallet by v.Price, all in one transaction: either all happen or none.
 	// Errors: EPAYMENTREQ when the wallet cannot pay (nothing is stored),
-	// ECONFLICT when v's idempotency key was used with a different request.
+	// ECONFLICT when v's ID or the tenant's idempotency key is already used
+	// (the service looks the key up first and answers with the stored
+	// verification when the request matches), ENOTFOUND for an unknown
+	// tenant. When audit.Amount is 0 the store sets it to -v.Price.
 	CreateVerification(ctx context.Context, v *Verification, audit *AuditEntry) error
 	// UpdateVerification replaces the status, result and timestamps of a
 	// stored verification and appends audit, in one transaction.
