@@ -14,6 +14,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/idgate/idgate"
+	"github.com/idgate/idgate/internal/dashboard"
+	"github.com/idgate/idgate/internal/sqlstore"
 )
 
 // EnvScreenshots names a folder to keep the browser test's screenshots in;
@@ -275,15 +277,27 @@ func TestBrowser(t *testing.T) {
 	// The remaining pages, for the record, with two weeks of history so
 	// the chart has something to show.
 	seedHistory(t, f, 14)
+	delivery := seedWebhook(t, f)
 	for _, p := range []struct{ path, name, ready string }{
 		{"/admin/", "00-overview", "svg.chart"},
 		{"/admin/keys", "09-keys", "table.list"},
 		{"/admin/wallets", "10-wallets", "table.list"},
 		{"/admin/fraud", "11-fraud", "table.list"},
-		{"/admin/webhooks", "12-webhooks", "main"},
+		{"/admin/webhooks", "12-webhooks", "table.list"},
 		{"/admin/tenants", "13-tenants", "table.list"},
 	} {
 		run(p.name, chromedp.Navigate(base+p.path), chromedp.WaitVisible(css(p.ready)), shot(dir, p.name))
+	}
+
+	// Replaying the failed delivery queues its event again.
+	run("replay",
+		chromedp.Navigate(base+"/admin/webhooks"),
+		loadAfter(chromedp.Click(css(`form[action="/admin/webhooks/replay/`+delivery.ID+`"] button`))),
+		chromedp.WaitVisible(css(`.alert.ok`)),
+	)
+	replays, err := f.store.AuditEntriesNewest(context.Background(), sqlstore.AuditFilter{Action: dashboard.ActionWebhookReplay})
+	if err != nil || len(replays) != 1 || replays[0].Subject != delivery.EventID {
+		t.Errorf("replay audit entries = %v, %v; want one for event %s", replays, err, delivery.EventID)
 	}
 }
 
@@ -318,6 +332,34 @@ func seedHistory(t *testing.T, f *fixture, days int) {
 			}
 		}
 	}
+}
+
+// seedWebhook registers a webhook for the sandbox tenant with a delivered
+// and a failed attempt in its log, and returns the failed one.
+func seedWebhook(t *testing.T, f *fixture) *sqlstore.WebhookDelivery {
+	t.Helper()
+	ctx := context.Background()
+	hook := &sqlstore.Webhook{ID: idgate.NewID(), TenantID: f.app.Sandbox.ID, URL: "http://127.0.0.1:9/hooks/idgate", // loopback: nothing leaves the machine even if workers run
+		Events: []string{"verification.completed", "verification.failed"}, Secret: "whsec_test"}
+	if err := f.store.CreateWebhook(ctx, hook, nil); err != nil {
+		t.Fatal(err)
+	}
+	list, _, err := f.store.ListVerifications(ctx, idgate.VerificationFilter{TenantID: f.app.Sandbox.ID, Limit: 2})
+	if err != nil || len(list) < 2 {
+		t.Fatalf("verifications to hook: %d, %v", len(list), err)
+	}
+	ok := &sqlstore.WebhookDelivery{ID: idgate.NewID(), WebhookID: hook.ID, TenantID: hook.TenantID, EventID: idgate.NewID(),
+		EventType: "verification.completed", VerificationID: list[0].ID, Attempt: 1, StatusCode: 200,
+		Duration: 84 * time.Millisecond, Succeeded: true}
+	failed := &sqlstore.WebhookDelivery{ID: idgate.NewID(), WebhookID: hook.ID, TenantID: hook.TenantID, EventID: idgate.NewID(),
+		EventType: "verification.completed", VerificationID: list[1].ID, Attempt: 3, StatusCode: 502,
+		Duration: 1200 * time.Millisecond, Error: "receiver answered 502"}
+	for _, d := range []*sqlstore.WebhookDelivery{failed, ok} {
+		if err := f.store.RecordWebhookDelivery(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return failed
 }
 
 // apiStatus asks the native API for the caller's verifications with key.

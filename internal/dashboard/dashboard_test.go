@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"html"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -444,5 +445,24 @@ func TestConsoleSamplesWork(t *testing.T) {
 				t.Errorf("sample answered %v: %s", status, raw)
 			}
 		})
+	}
+}
+
+// TestSecureCookieOnTLS checks that cookies get Secure on a TLS request.
+func TestSecureCookieOnTLS(t *testing.T) {
+	f := newFixture(t)
+	tlsSrv := httptest.NewTLSServer(f.app.Handler)
+	t.Cleanup(tlsSrv.Close)
+	f.srv = tlsSrv
+	c := f.client(t)
+	c.c.Transport = tlsSrv.Client().Transport
+	resp, _ := c.login(adminEmail, adminPassword)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login over TLS: status %d", resp.StatusCode)
+	}
+	for _, ck := range resp.Cookies() {
+		if ck.Name == "idgate_admin" && !ck.Secure {
+			t.Errorf("session cookie over TLS is not Secure: %+v", ck)
+		}
 	}
 }
