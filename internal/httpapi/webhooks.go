@@ -38,12 +38,14 @@ const (
 
 var webhookEvents = []string{jobs.EventCompleted, jobs.EventFailed}
 
-func (s *Server) webhookStore() (WebhookStore, error) {
+// webhookCaller returns the webhook store and the caller of r.
+func (s *Server) webhookCaller(r *http.Request) (WebhookStore, *idgate.Principal, error) {
 	ws, ok := s.Store.(WebhookStore)
 	if !ok {
-		return nil, idgate.Errorf(idgate.ENOTIMPLEMENTED, "webhooks are not available with this store")
+		return nil, nil, idgate.Errorf(idgate.ENOTIMPLEMENTED, "webhooks are not available with this store")
 	}
-	return ws, nil
+	p, err := httpx.Principal(r)
+	return ws, p, err
 }
 
 type webhookRequest struct {
@@ -67,11 +69,7 @@ func newWebhookView(w *sqlstore.Webhook) webhookView {
 }
 
 func (s *Server) createWebhook(w http.ResponseWriter, r *http.Request) error {
-	ws, err := s.webhookStore()
-	if err != nil {
-		return err
-	}
-	p, err := httpx.Principal(r)
+	ws, p, err := s.webhookCaller(r)
 	if err != nil {
 		return err
 	}
@@ -163,11 +161,7 @@ func newWebhookSecret() string {
 }
 
 func (s *Server) listWebhooks(w http.ResponseWriter, r *http.Request) error {
-	ws, err := s.webhookStore()
-	if err != nil {
-		return err
-	}
-	p, err := httpx.Principal(r)
+	ws, p, err := s.webhookCaller(r)
 	if err != nil {
 		return err
 	}
@@ -201,11 +195,7 @@ type deliveryView struct {
 // tenant's webhooks, newest first; ?verificationId= and ?limit= (1–500)
 // narrow it.
 func (s *Server) listWebhookDeliveries(w http.ResponseWriter, r *http.Request) error {
-	ws, err := s.webhookStore()
-	if err != nil {
-		return err
-	}
-	p, err := httpx.Principal(r)
+	ws, p, err := s.webhookCaller(r)
 	if err != nil {
 		return err
 	}
