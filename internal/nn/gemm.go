@@ -133,6 +133,20 @@ func gemmPacked(c, a []float32, m, n, k int, packed, bias, res []float32, act Ac
 	}
 }
 
+// zeroOffset is the single tap of a plain GEMM tile.
+var zeroOffset = [1]int{0}
+
+// sgemmKernel6x16 computes the 6×16 tile c = epilogue(a·b) for row-major a
+// (rows lda floats apart) and a packed panel b (k rows of 16).
+func sgemmKernel6x16(k int, a *float32, lda int, b, c *float32, ldc int, ep *epilogue) {
+	sgemmTaps6x16(1, k, a, &zeroOffset[0], lda, b, c, ldc, ep)
+}
+
+// sgemmKernel12x16 is the AVX-512 12×16 tile.
+func sgemmKernel12x16(k int, a *float32, lda int, b, c *float32, ldc int, ep *epilogue) {
+	sgemmTaps12x16(1, k, a, &zeroOffset[0], lda, b, c, ldc, ep)
+}
+
 // gemmShortRows computes rows [i0, i0+rows) of panel p one at a time with
 // the assembly kernel; the residual is added here, not by the kernel, which
 // would read six rows of it.

@@ -3,9 +3,6 @@ package nn
 // Implemented in kernel_amd64.s (AVX2 + FMA).
 
 //go:noescape
-func sgemmKernel6x16(k int, a *float32, lda int, b *float32, c *float32, ldc int, ep *epilogue)
-
-//go:noescape
 func fmaPeriodic(dst, src, w *float32, c, n, srcStride int)
 
 func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
@@ -52,9 +49,6 @@ func sgemmKernel6x8(k int, a *float32, lda int, b *float32, c *float32, ldc int,
 
 //go:noescape
 func dotBlock64(block *float64, a, b *float32, n, kcount, ldb int)
-
-//go:noescape
-func sgemmKernel12x16(k int, a *float32, lda int, b *float32, c *float32, ldc int, ep *epilogue)
 
 // haveAVX512 reports AVX-512 F and DQ with the OS saving the opmask and
 // ZMM state.

@@ -4,10 +4,6 @@ package nn
 
 var useAsm = false
 
-func sgemmKernel6x16(k int, a *float32, lda int, b *float32, c *float32, ldc int, ep *epilogue) {
-	panic("nn: no assembly kernels on this architecture")
-}
-
 func fmaPeriodic(dst, src, w *float32, c, n, srcStride int) {
 	panic("nn: no assembly kernels on this architecture")
 }
@@ -41,10 +37,6 @@ func dotBlock64(block *float64, a, b *float32, n, kcount, ldb int) {
 }
 
 var useAVX512 = false
-
-func sgemmKernel12x16(k int, a *float32, lda int, b *float32, c *float32, ldc int, ep *epilogue) {
-	panic("nn: no assembly kernels on this architecture")
-}
 
 func sgemmTaps6x16(ntaps, kc int, a0 *float32, offs *int, lda int, b *float32, c *float32, ldc int, ep *epilogue) {
 	panic("nn: no assembly kernels on this architecture")

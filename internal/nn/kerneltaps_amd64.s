@@ -1,7 +1,9 @@
 #include "textflag.h"
 #include "gemm_amd64.h"
 
-// Implicit-GEMM convolution tiles: the A operand is read straight from a
+// SGEMM register tiles. With one tap at offset 0 they are plain GEMM tiles
+// (sgemmKernel6x16 / sgemmKernel12x16 in gemm.go); with kh·kw taps they are
+// implicit-GEMM convolution tiles: the A operand is read straight from a
 // (padded) NHWC input instead of an im2col buffer. For tap t the six (or
 // twelve) tile rows start at a0 + offs[t] bytes and are lda floats apart;
 // each tap contributes kc consecutive k values, and the packed B panel
@@ -89,7 +91,8 @@ tnores:
 	RET
 
 // func sgemmTaps12x16(ntaps, kc int, a0 *float32, offs *int, lda int, b *float32, c *float32, ldc int, ep *epilogue)
-// sgemmKernel12x16 with the A rows read per tap (see kerneltaps_amd64.s).
+// The AVX-512 tile: 12 rows, one ZMM accumulator each, embedded-broadcast
+// FMAs, the column mask as the opmask ep.kmask.
 TEXT ·sgemmTaps12x16(SB), NOSPLIT, $0-72
 	MOVQ ntaps+0(FP), R14
 	MOVQ a0+16(FP), BX
