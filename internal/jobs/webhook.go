@@ -186,6 +186,9 @@ func (w *webhookWorker) Work(ctx context.Context, job *river.Job[DeliverWebhookA
 	}
 	v, err := r.store.Verification(ctx, a.TenantID, a.VerificationID)
 	if err != nil {
+		if idgate.ErrorCode(err) == idgate.ENOTFOUND {
+			return river.JobCancel(fmt.Errorf("verification %s: %w", a.VerificationID, err))
+		}
 		return fmt.Errorf("load verification: %w", err)
 	}
 	body, err := json.Marshal(Event{ID: a.EventID, Type: a.EventType, CreatedAt: a.OccurredAt.UTC(), Data: r.encodeData(v)})
