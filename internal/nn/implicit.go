@@ -15,22 +15,14 @@ const maxTaps = 49 // up to 7×7
 // implicitEnabled lets tests compare the implicit path with im2col.
 var implicitEnabled = true
 
-// implicitTile is the tile height the implicit path uses, 0 when the
-// assembly kernels are missing.
-func implicitTile() int {
-	switch {
-	case useAsm && useAVX512:
-		return 2 * tileRows
-	case useAsm:
-		return tileRows
-	}
-	return 0
-}
+// implicitMinWidth is the narrowest output row the implicit path takes:
+// tiles cannot cross rows, so on narrower maps the overlapping last tile
+// wastes more than im2col costs (measured: 17 wide breaks even, 10 loses).
+const implicitMinWidth = 16
 
 // useImplicit reports whether conv geometry g takes the implicit path.
 func useImplicit(g convGeom) bool {
-	t := implicitTile()
-	return implicitEnabled && t > 0 && g.stride == 1 && g.kh*g.kw > 1 && g.kh*g.kw <= maxTaps && g.ow >= t
+	return implicitEnabled && useAsm && g.stride == 1 && g.kh*g.kw > 1 && g.kh*g.kw <= maxTaps && g.ow >= implicitMinWidth
 }
 
 // padForImplicit returns x zero-padded to (oh+kh-1)×(ow+kw-1), or x's data
@@ -64,44 +56,51 @@ func padForImplicit(buf *[]float32, x *Tensor, g convGeom) (data []float32, hp, 
 // t.args: a = padded input (hp = m, wp = k), y = dst, c = residual or nil.
 func conv2DImplicit(t *task, lo, hi int, _ *[]float32) {
 	a := &t.args
-	g, w := a.g, a.w
+	g := a.g
 	hp, wp := a.m, a.k
 	c := g.c
-	ntaps := g.kh * g.kw
 	var offs [maxTaps]int
 	for ky := range g.kh {
 		for kx := range g.kw {
 			offs[ky*g.kw+kx] = ((ky*wp + kx) * c) * 4
 		}
 	}
-	tile := implicitTile()
 	panels := (g.oc + tileCols - 1) / tileCols
-	kAll := ntaps * c
 	var ep epilogue
 	for row := lo; row < hi; row++ {
 		b, oy := row/g.oh, row%g.oh
 		for p := range panels {
 			cols := min(tileCols, g.oc-p*tileCols)
 			ep.set(a.bias, p*tileCols, cols, a.act)
-			bp := w.packed[p*kAll*tileCols:]
-			for ox0 := 0; ox0 < g.ow; ox0 += tile {
-				ox0 = min(ox0, g.ow-tile) // overlap the last tile
-				pix := (b*g.oh+oy)*g.ow + ox0
-				ep.res = nil
-				if a.c != nil {
-					ep.res = unsafe.Pointer(&a.c[pix*g.oc+p*tileCols])
-				}
-				a0 := &a.a[((b*hp+oy)*wp+ox0)*c]
-				out := &a.y.Data[pix*g.oc+p*tileCols]
-				if tile == 2*tileRows {
-					sgemmTaps12x16(ntaps, c, a0, &offs[0], c, &bp[0], out, g.oc, &ep)
-				} else {
-					sgemmTaps6x16(ntaps, c, a0, &offs[0], c, &bp[0], out, g.oc, &ep)
-				}
-				if ox0+tile >= g.ow {
-					break
-				}
+			// 12-pixel AVX-512 tiles, then 6-pixel tiles, the last one
+			// overlapping its neighbour rather than running short
+			ox0 := 0
+			for ; useAVX512 && ox0+2*tileRows <= g.ow; ox0 += 2 * tileRows {
+				implicitTile(a, &ep, b, oy, ox0, p, hp, wp, &offs, true)
+			}
+			for ; ox0 < g.ow; ox0 += tileRows {
+				ox0 = min(ox0, g.ow-tileRows)
+				implicitTile(a, &ep, b, oy, ox0, p, hp, wp, &offs, false)
 			}
 		}
 	}
+}
+
+// implicitTile runs one tile of output row oy from pixel ox0 on panel p:
+// 12 pixels with the AVX-512 kernel when wide, else 6.
+func implicitTile(a *kernelArgs, ep *epilogue, b, oy, ox0, p, hp, wp int, offs *[maxTaps]int, wide bool) {
+	g := a.g
+	c := g.c
+	kAll := g.kh * g.kw * c
+	pix := (b*g.oh+oy)*g.ow + ox0
+	ep.res = nil
+	if a.c != nil {
+		ep.res = unsafe.Pointer(&a.c[pix*g.oc+p*tileCols])
+	}
+	a0, bp, out := &a.a[((b*hp+oy)*wp+ox0)*c], &a.w.packed[p*kAll*tileCols], &a.y.Data[pix*g.oc+p*tileCols]
+	if wide {
+		sgemmTaps12x16(g.kh*g.kw, c, a0, &offs[0], c, bp, out, g.oc, ep)
+		return
+	}
+	sgemmTaps6x16(g.kh*g.kw, c, a0, &offs[0], c, bp, out, g.oc, ep)
 }

@@ -163,7 +163,7 @@ func TestImplicitMatchesIm2col(t *testing.T) {
 		saved512 := useAVX512
 		useAVX512 = avx512
 		for _, tc := range []struct{ h, w, c, k, oc int }{
-			{8, 6, 8, 3, 16}, {9, 13, 3, 3, 5}, {14, 12, 16, 3, 40}, {35, 35, 32, 3, 32}, {10, 17, 4, 5, 24},
+			{8, 18, 8, 3, 16}, {9, 19, 3, 3, 5}, {14, 23, 16, 3, 40}, {35, 35, 32, 3, 32}, {10, 21, 4, 5, 24}, {5, 16, 8, 3, 8},
 		} {
 			for _, pad := range []Padding{Same, Valid} {
 				for _, withRes := range []bool{false, true} {
