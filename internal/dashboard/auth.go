@@ -237,7 +237,7 @@ func (s *Server) authenticate(ctx context.Context, email, password string) (*idg
 	admin, err := s.store.AdminByEmail(ctx, email)
 	switch {
 	case idgate.ErrorCode(err) == idgate.ENOTFOUND:
-		VerifyPassword(dummyHash, password)
+		VerifyPassword(dummyHash(), password)
 		return nil, wrong
 	case err != nil:
 		return nil, err

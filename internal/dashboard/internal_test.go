@@ -8,13 +8,26 @@ import (
 	"github.com/idgate/idgate"
 )
 
-func TestPasswordHash(t *testing.T) {
+func TestDefaultCost(t *testing.T) {
+	saved := cost
+	cost = defaultCost
+	defer func() { cost = saved }()
 	hash, err := HashPassword("a long enough password")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(hash, "$argon2id$v=19$m=65536,t=3,p=4$") {
-		t.Errorf("hash %q is not a PHC argon2id string with the configured cost", hash)
+		t.Errorf("hash %q is not a PHC argon2id string with RFC 9106's parameters", hash)
+	}
+	if !VerifyPassword(hash, "a long enough password") {
+		t.Error("the hash does not verify")
+	}
+}
+
+func TestPasswordHash(t *testing.T) {
+	hash, err := HashPassword("a long enough password")
+	if err != nil {
+		t.Fatal(err)
 	}
 	again, _ := HashPassword("a long enough password")
 	if again == hash {
@@ -35,10 +48,10 @@ func TestPasswordHash(t *testing.T) {
 	}
 	for _, bad := range []string{
 		"", "plain", strings.Replace(hash, "argon2id", "argon2i", 1),
-		strings.Replace(hash, "m=65536", "m=4194304", 1), // 4 GiB: refused, never computed
-		strings.Replace(hash, "t=3", "t=0", 1),
+		strings.Replace(hash, "m=8192", "m=4194304", 1), // 4 GiB: refused, never computed
+		strings.Replace(hash, "t=1", "t=0", 1),
 		hash[:len(hash)-30],
-		dummyHash,
+		dummyHash(),
 	} {
 		if VerifyPassword(bad, "a long enough password") {
 			t.Errorf("VerifyPassword(%q) matched", bad)
@@ -53,7 +66,7 @@ func TestPasswordHash(t *testing.T) {
 
 func FuzzParsePHC(f *testing.F) {
 	good, _ := HashPassword("a long enough password")
-	for _, s := range []string{good, dummyHash, "", "$argon2id$v=19$m=65536,t=3,p=4$$", "$argon2id$v=19$m=-1,t=3,p=4$AAAA$AAAA"} {
+	for _, s := range []string{good, dummyHash(), "", "$argon2id$v=19$m=65536,t=3,p=4$$", "$argon2id$v=19$m=-1,t=3,p=4$AAAA$AAAA"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, phc string) {

@@ -12,13 +12,23 @@ import (
 	"golang.org/x/crypto/argon2"
 )
 
-// Argon2id parameters: RFC 9106's second recommended option (64 MiB, three
-// passes). The parameters are stored in each hash, so raising them later
-// still verifies old hashes.
+// argonCost is the work an argon2id hash takes.
+type argonCost struct {
+	time    uint32
+	memory  uint32 // KiB
+	threads uint8
+}
+
+// defaultCost is RFC 9106's second recommended option (64 MiB, three
+// passes, four lanes). The parameters are stored in each hash, so raising
+// them later still verifies old hashes.
+var defaultCost = argonCost{time: 3, memory: 64 * 1024, threads: 4}
+
+// cost is what new hashes use; the package's tests lower it
+// (export_test.go) so that signing in many times stays fast.
+var cost = defaultCost
+
 const (
-	argonTime    = 3
-	argonMemory  = 64 * 1024 // KiB
-	argonThreads = 4
 	argonKeyLen  = 32
 	argonSaltLen = 16
 )
@@ -45,9 +55,7 @@ func HashPassword(password string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("password salt: %w", err)
 	}
-	hash := argonKey(password, salt, argonTime, argonMemory, argonThreads, argonKeyLen)
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
-		b64.EncodeToString(salt), b64.EncodeToString(hash)), nil
+	return phc(cost, salt, argonKey(password, salt, cost.time, cost.memory, cost.threads, argonKeyLen)), nil
 }
 
 // CheckPasswordPolicy reports why a new password is not acceptable.
@@ -86,13 +94,16 @@ func VerifyPassword(phc, password string) bool {
 	return subtle.ConstantTimeCompare(got, want) == 1
 }
 
+func phc(c argonCost, salt, hash []byte) string {
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, c.memory, c.time, c.threads,
+		b64.EncodeToString(salt), b64.EncodeToString(hash))
+}
+
 // dummyHash is verified against when the email is unknown, so a login for
 // an unknown account takes as long as one for a known account.
-var dummyHash = func() string {
-	salt := make([]byte, argonSaltLen)
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
-		b64.EncodeToString(salt), b64.EncodeToString(make([]byte, argonKeyLen)))
-}()
+func dummyHash() string {
+	return phc(cost, make([]byte, argonSaltLen), make([]byte, argonKeyLen))
+}
 
 // parsePHC splits "$argon2id$v=19$m=65536,t=3,p=4$salt$hash". Parameters
 // are bounded so a tampered row cannot make a login allocate gigabytes.
