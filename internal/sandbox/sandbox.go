@@ -70,6 +70,8 @@ func Identities(now time.Time) []Identity {
 var countries = []func(now time.Time) []Identity{
 	southAfrica,
 	uganda,
+	nigeria,
+	kenya,
 }
 
 // Seed writes the sandbox identities into the store: records, faults,
