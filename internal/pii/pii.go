@@ -106,7 +106,12 @@ func checkKeyID(id string) error {
 
 // Seal encrypts plain with the current key. The result is
 // len(keyID) | keyID | nonce | ciphertext+tag.
-func (s *Sealer) Seal(plain []byte) ([]byte, error) {
+func (s *Sealer) Seal(plain []byte) ([]byte, error) { return s.SealWith(plain, nil) }
+
+// SealWith is Seal bound to context (e.g. the row's table and primary key):
+// the value opens only with OpenWith and the same context, so a sealed value
+// copied into another row is refused instead of read as that row's data.
+func (s *Sealer) SealWith(plain, context []byte) ([]byte, error) {
 	aead := s.aeads[s.current]
 	out := make([]byte, 0, 1+len(s.current)+aead.NonceSize()+len(plain)+aead.Overhead())
 	out = append(out, byte(len(s.current)))
@@ -117,8 +122,8 @@ func (s *Sealer) Seal(plain []byte) ([]byte, error) {
 		return nil, fmt.Errorf("pii: nonce: %w", err)
 	}
 	// The key id is authenticated as additional data, so a value cannot be
-	// relabelled to another key.
-	return aead.Seal(out, out[nonceAt:], plain, out[:nonceAt]), nil
+	// relabelled to another key; so is the context.
+	return aead.Seal(out, out[nonceAt:], plain, additionalData(out[:nonceAt], context)), nil
 }
 
 // ErrSealed reports a sealed value that cannot be opened: truncated,
@@ -126,7 +131,10 @@ func (s *Sealer) Seal(plain []byte) ([]byte, error) {
 var ErrSealed = errors.New("pii: cannot open sealed value")
 
 // Open decrypts a value produced by Seal with any known key.
-func (s *Sealer) Open(sealed []byte) ([]byte, error) {
+func (s *Sealer) Open(sealed []byte) ([]byte, error) { return s.OpenWith(sealed, nil) }
+
+// OpenWith decrypts a value produced by SealWith with the same context.
+func (s *Sealer) OpenWith(sealed, context []byte) ([]byte, error) {
 	if len(sealed) < 1 {
 		return nil, fmt.Errorf("%w: empty", ErrSealed)
 	}
@@ -144,11 +152,21 @@ func (s *Sealer) Open(sealed []byte) ([]byte, error) {
 		return nil, fmt.Errorf("%w: truncated", ErrSealed)
 	}
 	nonce := sealed[nonceAt : nonceAt+aead.NonceSize()]
-	plain, err := aead.Open(nil, nonce, sealed[nonceAt+aead.NonceSize():], sealed[:nonceAt])
+	plain, err := aead.Open(nil, nonce, sealed[nonceAt+aead.NonceSize():], additionalData(sealed[:nonceAt], context))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrSealed, err)
 	}
 	return plain, nil
+}
+
+// additionalData is the header (length and key id), followed by the
+// context when there is one. The header's length prefix keeps the two
+// apart.
+func additionalData(header, context []byte) []byte {
+	if len(context) == 0 {
+		return header
+	}
+	return append(bytes.Clone(header), context...)
 }
 
 // KeyID returns the id of the key a sealed value was sealed with.

@@ -44,6 +44,26 @@ func TestSealOpen(t *testing.T) {
 	}
 }
 
+func TestSealWithContext(t *testing.T) {
+	s := mustSealer(t, map[string][]byte{"k1": key(1)}, "k1")
+	sealed, err := s.SealWith([]byte("record"), []byte("verification/v-1/t-a"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.OpenWith(sealed, []byte("verification/v-1/t-a")); err != nil || string(got) != "record" {
+		t.Errorf("OpenWith(same context) = %q, %v", got, err)
+	}
+	for _, ctx := range [][]byte{nil, []byte("verification/v-1/t-b"), []byte("verification/v-2/t-a")} {
+		if _, err := s.OpenWith(sealed, ctx); !errors.Is(err, ErrSealed) {
+			t.Errorf("OpenWith(%q) = %v, want ErrSealed", ctx, err)
+		}
+	}
+	plain, _ := s.Seal([]byte("x"))
+	if _, err := s.OpenWith(plain, []byte("ctx")); !errors.Is(err, ErrSealed) {
+		t.Errorf("a context-free value opened with a context: %v", err)
+	}
+}
+
 func TestRotation(t *testing.T) {
 	old := mustSealer(t, map[string][]byte{"k1": key(1)}, "k1")
 	sealedOld, _ := old.Seal([]byte("old"))

@@ -24,4 +24,3 @@ func (s *Store) CreateVerificationPlainTx(ctx context.Context, v *idgate.Verific
 	}
 	return tx.Commit()
 }
-

@@ -37,7 +37,7 @@ func (s *Store) CreateFraudListing(ctx context.Context, l *idgate.FraudListing, 
 		l.CreatedAt = s.now()
 	}
 	l.CreatedAt = l.CreatedAt.UTC()
-	sealed, err := s.sealJSON("fraud listing", l)
+	sealed, err := s.sealJSONFor("fraud listing", l, fraudRow(l.ID, l.TenantID))
 	if err != nil {
 		return err
 	}
@@ -57,7 +57,7 @@ const maxFraudListings = 1000
 // FraudListingsFor returns every tenant's listings against a number,
 // oldest first.
 func (s *Store) FraudListingsFor(ctx context.Context, country idgate.Country, idNumber string) ([]idgate.FraudListing, error) {
-	return s.fraudListings(ctx, "SELECT sealed FROM fraud_listings WHERE lookup = ? ORDER BY created_at, id LIMIT ?",
+	return s.fraudListings(ctx, "SELECT id, tenant_id, sealed FROM fraud_listings WHERE lookup = ? ORDER BY created_at, id LIMIT ?",
 		s.fraudLookup(country, idNumber), maxFraudListings)
 }
 
@@ -68,7 +68,7 @@ func (s *Store) FraudListings(ctx context.Context, tenantID string, limit int) (
 		limit = DefaultListLimit
 	}
 	limit = min(limit, maxFraudListings)
-	return s.fraudListings(ctx, "SELECT sealed FROM fraud_listings WHERE tenant_id = ? ORDER BY created_at DESC, id DESC LIMIT ?",
+	return s.fraudListings(ctx, "SELECT id, tenant_id, sealed FROM fraud_listings WHERE tenant_id = ? ORDER BY created_at DESC, id DESC LIMIT ?",
 		tenantID, limit)
 }
 
@@ -80,15 +80,21 @@ func (s *Store) fraudListings(ctx context.Context, query string, args ...any) ([
 	defer rows.Close()
 	out := []idgate.FraudListing{}
 	for rows.Next() {
+		var id, tenantID string
 		var sealed []byte
-		if err := rows.Scan(&sealed); err != nil {
+		if err := rows.Scan(&id, &tenantID, &sealed); err != nil {
 			return nil, dbError(err, "scan fraud listing")
 		}
 		var l idgate.FraudListing
-		if err := s.openJSON("fraud listing", sealed, &l); err != nil {
+		if err := s.openJSONFor("fraud listing", sealed, &l, fraudRow(id, tenantID)); err != nil {
 			return nil, err
 		}
 		out = append(out, l)
 	}
 	return out, dbError(rows.Err(), "list fraud listings")
+}
+
+// fraudRow binds a listing's sealed body to its id and filing tenant.
+func fraudRow(id, tenantID string) []byte {
+	return rowContext("fraud_listings", []byte(id), []byte(tenantID))
 }

@@ -31,11 +31,12 @@ func (s *Store) PutRecords(ctx context.Context, records []*idgate.Record) (int, 
 		if r.UpdatedAt.IsZero() {
 			r.UpdatedAt = now
 		}
-		sealed, err := s.sealRecord("record", r)
+		lookup := s.recordLookup(r.Country, r.IDType, r.Number)
+		sealed, err := s.sealRecordFor("record", r, rowContext("registry_records", lookup))
 		if err != nil {
 			return 0, err
 		}
-		rows = append(rows, sealedRecord{lookup: s.recordLookup(r.Country, r.IDType, r.Number), sealed: sealed, r: r})
+		rows = append(rows, sealedRecord{lookup: lookup, sealed: sealed, r: r})
 	}
 	inserted := 0
 	err := s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
@@ -66,12 +67,12 @@ func (s *Store) PutRecords(ctx context.Context, records []*idgate.Record) (int, 
 // Record returns one record. Errors: ENOTFOUND.
 func (s *Store) Record(ctx context.Context, country idgate.Country, idType idgate.IDType, number string) (*idgate.Record, error) {
 	var sealed []byte
-	err := s.readRow(ctx, "SELECT sealed FROM registry_records WHERE lookup = ?",
-		s.recordLookup(country, idType, number)).Scan(&sealed)
+	lookup := s.recordLookup(country, idType, number)
+	err := s.readRow(ctx, "SELECT sealed FROM registry_records WHERE lookup = ?", lookup).Scan(&sealed)
 	if err != nil {
 		return nil, notFound(err, "record not found")
 	}
-	return s.openRecord("record", sealed)
+	return s.openRecordFor("record", sealed, rowContext("registry_records", lookup))
 }
 
 // CountRecords returns how many records the local registry holds per
@@ -107,11 +108,12 @@ func (s *Store) PutVNINAliases(ctx context.Context, aliases []idgate.VNINAlias) 
 		if a.VNIN == "" || a.NIN == "" {
 			return idgate.Errorf(idgate.EINVALID, "vNIN alias needs vnin and nin")
 		}
-		sealed, err := s.sealJSON("vNIN alias", a)
+		lookup := s.vninLookup(a.VNIN)
+		sealed, err := s.sealJSONFor("vNIN alias", a, rowContext("vnin_aliases", lookup))
 		if err != nil {
 			return err
 		}
-		rows = append(rows, row{s.vninLookup(a.VNIN), sealed, nanos(a.ExpiresAt)})
+		rows = append(rows, row{lookup, sealed, nanos(a.ExpiresAt)})
 	}
 	return s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for _, r := range rows {
@@ -128,11 +130,12 @@ func (s *Store) PutVNINAliases(ctx context.Context, aliases []idgate.VNINAlias) 
 // VNINAlias returns the alias for a vNIN, expired or not. Errors: ENOTFOUND.
 func (s *Store) VNINAlias(ctx context.Context, vnin string) (*idgate.VNINAlias, error) {
 	var sealed []byte
-	if err := s.readRow(ctx, "SELECT sealed FROM vnin_aliases WHERE lookup = ?", s.vninLookup(vnin)).Scan(&sealed); err != nil {
+	lookup := s.vninLookup(vnin)
+	if err := s.readRow(ctx, "SELECT sealed FROM vnin_aliases WHERE lookup = ?", lookup).Scan(&sealed); err != nil {
 		return nil, notFound(err, "vNIN not found")
 	}
 	var a idgate.VNINAlias
-	if err := s.openJSON("vNIN alias", sealed, &a); err != nil {
+	if err := s.openJSONFor("vNIN alias", sealed, &a, rowContext("vnin_aliases", lookup)); err != nil {
 		return nil, err
 	}
 	return &a, nil
@@ -150,11 +153,12 @@ func (s *Store) PutFaults(ctx context.Context, faults []idgate.Fault) error {
 		if f.Country == "" || f.IDType == "" || f.Number == "" || f.Kind == "" {
 			return idgate.Errorf(idgate.EINVALID, "fault needs country, idType, number and kind")
 		}
-		sealed, err := s.sealJSON("fault", f)
+		lookup := s.faultLookup(f.Country, f.IDType, f.Number)
+		sealed, err := s.sealJSONFor("fault", f, rowContext("registry_faults", lookup))
 		if err != nil {
 			return err
 		}
-		rows = append(rows, row{s.faultLookup(f.Country, f.IDType, f.Number), sealed})
+		rows = append(rows, row{lookup, sealed})
 	}
 	return s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for _, r := range rows {
@@ -170,12 +174,12 @@ func (s *Store) PutFaults(ctx context.Context, faults []idgate.Fault) error {
 // Fault returns the fault configured for a number. Errors: ENOTFOUND.
 func (s *Store) Fault(ctx context.Context, country idgate.Country, idType idgate.IDType, number string) (*idgate.Fault, error) {
 	var sealed []byte
-	if err := s.readRow(ctx, "SELECT sealed FROM registry_faults WHERE lookup = ?",
-		s.faultLookup(country, idType, number)).Scan(&sealed); err != nil {
+	lookup := s.faultLookup(country, idType, number)
+	if err := s.readRow(ctx, "SELECT sealed FROM registry_faults WHERE lookup = ?", lookup).Scan(&sealed); err != nil {
 		return nil, notFound(err, "no fault configured")
 	}
 	var f idgate.Fault
-	if err := s.openJSON("fault", sealed, &f); err != nil {
+	if err := s.openJSONFor("fault", sealed, &f, rowContext("registry_faults", lookup)); err != nil {
 		return nil, err
 	}
 	return &f, nil
@@ -190,11 +194,11 @@ func (s *Store) PutCachedRecord(ctx context.Context, r *idgate.Record, at time.T
 	if r == nil || r.Country == "" || r.IDType == "" || r.Number == "" {
 		return idgate.Errorf(idgate.EINVALID, "cached record needs country, idType and number")
 	}
-	sealed, err := s.sealRecord("cached record", r)
+	lookup := s.cacheLookup(r.Country, r.IDType, r.Number)
+	sealed, err := s.sealRecordFor("cached record", r, rowContext("identity_cache", lookup))
 	if err != nil {
 		return err
 	}
-	lookup := s.cacheLookup(r.Country, r.IDType, r.Number)
 	return s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := s.txExec(ctx, tx, `INSERT INTO identity_cache (lookup, sealed, cached_at) VALUES (?, ?, ?)
 			ON CONFLICT (lookup) DO UPDATE SET sealed = excluded.sealed, cached_at = excluded.cached_at`,
@@ -208,11 +212,11 @@ func (s *Store) PutCachedRecord(ctx context.Context, r *idgate.Record, at time.T
 func (s *Store) CachedRecord(ctx context.Context, country idgate.Country, idType idgate.IDType, number string) (*idgate.Record, time.Time, error) {
 	var sealed []byte
 	var at int64
-	if err := s.readRow(ctx, "SELECT sealed, cached_at FROM identity_cache WHERE lookup = ?",
-		s.cacheLookup(country, idType, number)).Scan(&sealed, &at); err != nil {
+	lookup := s.cacheLookup(country, idType, number)
+	if err := s.readRow(ctx, "SELECT sealed, cached_at FROM identity_cache WHERE lookup = ?", lookup).Scan(&sealed, &at); err != nil {
 		return nil, time.Time{}, notFound(err, "no cached record")
 	}
-	r, err := s.openRecord("cached record", sealed)
+	r, err := s.openRecordFor("cached record", sealed, rowContext("identity_cache", lookup))
 	if err != nil {
 		return nil, time.Time{}, err
 	}

@@ -18,7 +18,7 @@ func (s *Store) CreateSigningKey(ctx context.Context, k *idgate.SigningKey) erro
 	if k.CreatedAt.IsZero() {
 		k.CreatedAt = s.now()
 	}
-	private, err := s.sealer.Seal(k.Private)
+	private, err := s.sealer.SealWith(k.Private, rowContext("signing_keys", []byte(k.ID)))
 	if err != nil {
 		return fmt.Errorf("sqlstore: seal signing key: %w", err)
 	}
@@ -50,7 +50,7 @@ func (s *Store) SigningKeys(ctx context.Context, since time.Time) ([]*idgate.Sig
 		if err := rows.Scan(&k.ID, &k.Algorithm, &sealed, &k.Public, &created, &retired); err != nil {
 			return nil, dbError(err, "scan signing key")
 		}
-		if k.Private, err = s.sealer.Open(sealed); err != nil {
+		if k.Private, err = s.sealer.OpenWith(sealed, rowContext("signing_keys", []byte(k.ID))); err != nil {
 			return nil, fmt.Errorf("sqlstore: open signing key %s: %w", k.ID, err)
 		}
 		k.CreatedAt = fromNanos(created)

@@ -308,3 +308,50 @@ func TestMaintainTruncatesTheWAL(t *testing.T) {
 		t.Errorf("data after Maintain: %v", err)
 	}
 }
+
+// TestSealedRowsCannotBeMoved checks that sealed columns are bound to their
+// row: a verification moved to another tenant, or a record's sealed value
+// copied onto another number, is refused rather than served.
+func TestSealedRowsCannotBeMoved(t *testing.T) {
+	engines(t, func(t *testing.T, st *sqlstore.Store, _ string) {
+		ctx := context.Background()
+		for _, id := range []string{"t-a", "t-b"} {
+			if err := st.CreateTenant(ctx, &idgate.Tenant{ID: id, Name: id}, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := st.CreateVerification(ctx, storetest.NewVerification("v-1", "t-a", time.Now()), nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.DB().Exec("UPDATE verifications SET tenant_id = 't-b' WHERE id = 'v-1'"); err != nil {
+			t.Fatal(err)
+		}
+		if v, err := st.Verification(ctx, "t-b", "v-1"); err == nil {
+			t.Errorf("a verification moved to t-b was served: %+v", v.Request.Subject)
+		}
+
+		a := &idgate.Record{Country: "ZA", IDType: "national-id", Number: "8001015009087", FirstNames: "Thabo", LastName: "Mokoena"}
+		b := &idgate.Record{Country: "ZA", IDType: "national-id", Number: "7501015009082", FirstNames: "Lerato", LastName: "Dube"}
+		if _, err := st.PutRecords(ctx, []*idgate.Record{a, b}); err != nil {
+			t.Fatal(err)
+		}
+		// Every row gets the first row's sealed value: one of the two
+		// numbers now holds the other's record.
+		if _, err := st.DB().Exec("UPDATE registry_records SET sealed = (SELECT sealed FROM registry_records ORDER BY lookup LIMIT 1)"); err != nil {
+			t.Fatal(err)
+		}
+		refused := 0
+		for _, want := range []*idgate.Record{a, b} {
+			r, err := st.Record(ctx, "ZA", "national-id", want.Number)
+			switch {
+			case err != nil:
+				refused++
+			case r.Number != want.Number:
+				t.Errorf("number %s answered with the record of %s", want.Number, r.Number)
+			}
+		}
+		if refused != 1 {
+			t.Errorf("%d lookups refused, want exactly the one whose value was copied", refused)
+		}
+	})
+}

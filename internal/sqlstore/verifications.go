@@ -41,7 +41,7 @@ func (s *Store) prepareVerification(v *idgate.Verification) (*verificationRow, e
 	if v.UpdatedAt.IsZero() {
 		v.UpdatedAt = v.CreatedAt
 	}
-	sealed, err := s.sealJSON("verification", verificationBody{Request: v.Request, Result: v.Result})
+	sealed, err := s.sealJSONFor("verification", verificationBody{Request: v.Request, Result: v.Result}, verificationRowContext(v.ID, v.TenantID))
 	if err != nil {
 		return nil, err
 	}
@@ -195,7 +195,7 @@ func (s *Store) scanVerification(sc interface{ Scan(...any) error }) (*idgate.Ve
 		return nil, err
 	}
 	var body verificationBody
-	if err := s.openJSON("verification", sealed, &body); err != nil {
+	if err := s.openJSONFor("verification", sealed, &body, verificationRowContext(v.ID, v.TenantID)); err != nil {
 		return nil, err
 	}
 	v.Status = idgate.Status(status)
@@ -341,4 +341,10 @@ func decodeCursor(c string) (int64, string, error) {
 		return 0, "", bad
 	}
 	return at, id, nil
+}
+
+// verificationRowContext binds a verification's sealed body to its id and
+// tenant, so a row moved to another tenant does not open.
+func verificationRowContext(id, tenantID string) []byte {
+	return rowContext("verifications", []byte(id), []byte(tenantID))
 }
