@@ -15,6 +15,7 @@ import (
 	"github.com/idgate/idgate"
 	"github.com/idgate/idgate/internal/auth"
 	"github.com/idgate/idgate/internal/sqlstore"
+	"github.com/idgate/idgate/internal/sqlstore/sqlstoretest"
 )
 
 func TestLoginAndCookie(t *testing.T) {
@@ -463,6 +464,27 @@ func TestSecureCookieOnTLS(t *testing.T) {
 	for _, ck := range resp.Cookies() {
 		if ck.Name == "idgate_admin" && !ck.Secure {
 			t.Errorf("session cookie over TLS is not Secure: %+v", ck)
+		}
+	}
+}
+
+// TestPagesOnPostgres renders the pages whose queries differ per engine
+// (volume, queue depth, cross-tenant lists) on PostgreSQL.
+func TestPagesOnPostgres(t *testing.T) {
+	f := newFixtureAt(t, sqlstoretest.PostgresURL(t))
+	id := sandboxVerification(t, f)
+	c := f.client(t)
+	c.mustLogin()
+	for path, want := range map[string]string{
+		"/admin/":                    "found <b>1</b>",
+		"/admin/?range=24h":          "waiting",
+		"/admin/verifications":       id,
+		"/admin/verifications/" + id: "first names 100",
+		"/admin/audit":               "Chain intact",
+	} {
+		resp, page := c.get(path)
+		if resp.StatusCode != http.StatusOK || !strings.Contains(page, want) {
+			t.Errorf("GET %s: status %d, has %q: %v", path, resp.StatusCode, want, strings.Contains(page, want))
 		}
 	}
 }

@@ -34,8 +34,14 @@ type fixture struct {
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
+	return newFixtureAt(t, sqlstoretest.SQLiteURL(t))
+}
+
+// newFixtureAt is newFixture on the database at u.
+func newFixtureAt(t testing.TB, u string) *fixture {
+	t.Helper()
 	ctx := context.Background()
-	st := sqlstoretest.Open(t, sqlstoretest.SQLiteURL(t))
+	st := sqlstoretest.Open(t, u)
 	a, err := app.New(ctx, st, app.Config{Sandbox: true})
 	if err != nil {
 		t.Fatal(err)
