@@ -62,6 +62,9 @@ func (s *Store) flushAudit(ctx context.Context, tx *sql.Tx, entries []*idgate.Au
 	return dbError(err, "move audit head")
 }
 
+// auditColumns are the audit_log columns scanAuditEntries reads.
+const auditColumns = "seq, time, tenant_id, credential_id, actor, action, subject, reason, consent, outcome, amount, prev_hash, hash"
+
 const auditInsert = `INSERT INTO audit_log
 	(seq, time, tenant_id, credential_id, actor, action, subject, reason, consent, outcome, amount, prev_hash, hash) VALUES `
 
@@ -112,11 +115,16 @@ func (s *Store) AuditEntries(ctx context.Context, after int64, limit int) ([]*id
 	if limit <= 0 || limit > maxAuditPage {
 		limit = maxAuditPage
 	}
-	rows, err := s.read.QueryContext(ctx, s.q(`SELECT seq, time, tenant_id, credential_id, actor, action, subject,
-		reason, consent, outcome, amount, prev_hash, hash FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?`), after, limit)
+	rows, err := s.read.QueryContext(ctx, s.q("SELECT "+auditColumns+" FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?"), after, limit)
 	if err != nil {
 		return nil, dbError(err, "list audit entries")
 	}
+	return scanAuditEntries(rows)
+}
+
+// scanAuditEntries reads audit_log rows selected with auditColumns and
+// closes rows.
+func scanAuditEntries(rows *sql.Rows) ([]*idgate.AuditEntry, error) {
 	defer rows.Close()
 	var out []*idgate.AuditEntry
 	for rows.Next() {

@@ -247,6 +247,12 @@ func (s *Store) ListVerifications(ctx context.Context, f idgate.VerificationFilt
 	if f.TenantID == "" {
 		return nil, "", idgate.Errorf(idgate.EINVALID, "tenant is required")
 	}
+	return s.listVerifications(ctx, f)
+}
+
+// listVerifications pages through verifications newest first; an empty
+// f.TenantID spans every tenant (for operator views only).
+func (s *Store) listVerifications(ctx context.Context, f idgate.VerificationFilter) ([]*idgate.Verification, string, error) {
 	limit := f.Limit
 	switch {
 	case limit <= 0:
@@ -254,27 +260,19 @@ func (s *Store) ListVerifications(ctx context.Context, f idgate.VerificationFilt
 	case limit > MaxListLimit:
 		limit = MaxListLimit
 	}
-	var where []string
-	args := []any{f.TenantID}
-	where = append(where, "tenant_id = ?")
+	where := []string{"1 = 1"}
+	var args []any
 	add := func(cond string, arg any) {
 		where = append(where, cond)
 		args = append(args, arg)
 	}
-	if f.Country != "" {
-		add("country = ?", string(f.Country))
-	}
-	if f.Status != "" {
-		add("status = ?", string(f.Status))
-	}
-	if f.Outcome != "" {
-		add("outcome = ?", string(f.Outcome))
-	}
-	if f.Dialect != "" {
-		add("dialect = ?", string(f.Dialect))
-	}
-	if f.GroupID != "" {
-		add("group_id = ?", f.GroupID)
+	for _, c := range []struct{ col, val string }{
+		{"tenant_id", f.TenantID}, {"country", string(f.Country)}, {"status", string(f.Status)},
+		{"outcome", string(f.Outcome)}, {"dialect", string(f.Dialect)}, {"group_id", f.GroupID},
+	} {
+		if c.val != "" {
+			add(c.col+" = ?", c.val)
+		}
 	}
 	if !f.From.IsZero() {
 		add("created_at >= ?", f.From.UnixNano())
