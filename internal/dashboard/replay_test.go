@@ -75,9 +75,12 @@ func TestWebhookReplay(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("replay: status %d, want 303", resp.StatusCode)
 	}
-	byState, _, _, err := st.QueueDepth(ctx)
+	byState, oldest, _, err := st.QueueDepth(ctx)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if oldest < 0 || oldest > time.Minute {
+		t.Errorf("oldest waiting job %v, want the replay's few milliseconds", oldest)
 	}
 	if got := byState["available"]; got != 1 {
 		t.Errorf("available jobs after replay = %d (%v), want 1", got, byState)

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strings"
 	"time"
 
@@ -370,11 +371,15 @@ func (s *Store) QueueDepth(ctx context.Context) (byState map[string]int64, oldes
 	if err := rows.Err(); err != nil {
 		return nil, 0, false, dbError(err, "count jobs")
 	}
-	// River stores scheduled_at as a timestamp on PostgreSQL and as text on
-	// SQLite; reading it through the driver's time handling keeps both.
-	var oldest sql.NullTime
-	if err := s.read.QueryRowContext(ctx, "SELECT MIN(scheduled_at) FROM river_job WHERE state = 'available'").Scan(&oldest); err == nil && oldest.Valid {
-		oldestWaiting = max(0, s.now().Sub(oldest.Time))
+	// ORDER BY … LIMIT 1 rather than MIN keeps the column's declared type,
+	// so the SQLite driver hands back a time as PostgreSQL's does.
+	var oldest time.Time
+	err = s.read.QueryRowContext(ctx, "SELECT scheduled_at FROM river_job WHERE state = 'available' ORDER BY scheduled_at LIMIT 1").Scan(&oldest)
+	switch {
+	case err == nil:
+		oldestWaiting = max(0, s.now().Sub(oldest))
+	case !errors.Is(err, sql.ErrNoRows):
+		return nil, 0, false, dbError(err, "oldest waiting job")
 	}
 	return byState, oldestWaiting, true, nil
 }
