@@ -450,43 +450,33 @@ func (g *Graph) fuseResiduals(readers map[int]int, producer map[int]*gnode) {
 // of a tensor after its last reader; views share their input's buffer and
 // keep it alive; graph outputs are never reused.
 func (g *Graph) assignBuffers() {
-	bufOf := make([]int, g.nslots)
-	for i := range bufOf {
-		bufOf[i] = -1
-	}
-	// a view's buffer is its source's
-	root := func(slot int) int { return bufOf[slot] }
-	lastUse := map[int]int{} // buffer -> node index of last reader
-	isOut := map[int]bool{}
-	for _, o := range g.outputs {
-		isOut[o.slot] = true
-	}
-	var free []int
-	// first pass: assign with liveness computed on the fly requires last
-	// uses per slot; compute them (views extend their source's life)
-	lastSlot := make([]int, g.nslots)
+	bufOf := make([]int, g.nslots) // buffer holding each slot's data, -1 for none
 	viewSrc := make([]int, g.nslots)
-	for i := range viewSrc {
-		viewSrc[i] = -1
+	for i := range bufOf {
+		bufOf[i], viewSrc[i] = -1, -1
 	}
+	// last node reading each slot; reading a view reads its source too, and
+	// graph outputs live past the last node
+	lastRead := make([]int, g.nslots)
 	for i, n := range g.nodes {
 		if n.buf == -1 && len(n.in) > 0 {
 			viewSrc[n.out] = n.in[0]
 		}
 		for _, in := range n.in {
 			for s := in; s >= 0; s = viewSrc[s] {
-				lastSlot[s] = i
+				lastRead[s] = i
 			}
 		}
 	}
 	for _, o := range g.outputs {
 		for s := o.slot; s >= 0; s = viewSrc[s] {
-			lastSlot[s] = len(g.nodes) + 1
+			lastRead[s] = len(g.nodes)
 		}
 	}
+	var free []int
 	for i, n := range g.nodes {
-		if n.buf == -1 { // view
-			bufOf[n.out] = root(n.in[0])
+		if n.buf == -1 { // a view
+			bufOf[n.out] = bufOf[n.in[0]]
 		} else {
 			if len(free) > 0 {
 				n.buf = free[len(free)-1]
@@ -496,19 +486,18 @@ func (g *Graph) assignBuffers() {
 				g.nbufs++
 			}
 			bufOf[n.out] = n.buf
-			lastUse[n.buf] = max(lastUse[n.buf], lastSlot[n.out])
 		}
-		// release buffers whose owner slots die here
+		// after the output is placed (so it never aliases an input), free
+		// the buffers whose owning slot is read for the last time here
 		for _, in := range n.in {
 			for s := in; s >= 0; s = viewSrc[s] {
 				b := bufOf[s]
-				if b >= 0 && lastSlot[s] == i && viewSrc[s] < 0 && !slices.Contains(free, b) && b != n.buf {
+				if b >= 0 && viewSrc[s] < 0 && lastRead[s] == i && b != n.buf && !slices.Contains(free, b) {
 					free = append(free, b)
 				}
 			}
 		}
 	}
-	_ = isOut
 }
 
 // Session runs a Graph. It owns the intermediate tensors, so it is not safe
