@@ -153,6 +153,7 @@ func (s *server) printBanner() {
 		fmt.Fprintf(s.stdout, "sandbox API key: %s\n", key)
 		fmt.Fprintf(s.stdout, "try:  curl -s %s/Citizen/RSAIDVerification -H 'Authorization: Bearer %s' -H 'Content-Type: application/json' \\\n", s.URL(), key)
 		fmt.Fprintln(s.stdout, `        -d '{"ConsentReceived":true,"IdNumber":"8507145123085","FirstNames":"Thabo Johannes","LastName":"Mokoena","RequestReason":"Customer onboarding"}'`)
+		fmt.Fprintf(s.stdout, "sandbox subscription key (Laboremus Ocp-Apim-Subscription-Key): %s\n", s.app.SandboxSubscriptionKey)
 		fmt.Fprintln(s.stdout, "sandbox identities: idgate sandbox list")
 	}
 }

@@ -18,7 +18,9 @@ func TestTenantsCreateAndList(t *testing.T) {
 	if code := run1("tenants", "create", "--name", "Acme Bank", "--json"); code != exitOK {
 		t.Fatalf("create: %d %s", code, out.String())
 	}
-	var parent struct{ ID string }
+	var parent struct {
+		ID string `json:"id"`
+	}
 	if err := json.Unmarshal(out.Bytes(), &parent); err != nil || parent.ID == "" {
 		t.Fatalf("create output %q: %v", out.String(), err)
 	}

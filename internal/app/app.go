@@ -66,8 +66,10 @@ type App struct {
 	Metrics    *metrics.Metrics // the app's own Prometheus registry, served at GET /metrics
 	Jobs       *jobs.Runner     // River workers; started by Start
 	SandboxKey string           // set when Config.Sandbox
-	Sandbox    *idgate.Tenant   // set when Config.Sandbox
-	cfg        Config
+	// SandboxSubscriptionKey is the sandbox tenant's Ocp-Apim-Subscription-Key.
+	SandboxSubscriptionKey string
+	Sandbox                *idgate.Tenant // set when Config.Sandbox
+	cfg                    Config
 }
 
 // New wires an App over an open store.
@@ -187,7 +189,35 @@ func (a *App) seedSandbox(ctx context.Context) error {
 		return fmt.Errorf("sandbox key: %w", err)
 	}
 	a.SandboxKey = key
-	return nil
+	a.SandboxSubscriptionKey, err = a.sandboxSubscriptionKey(ctx, tenant.ID, user)
+	return err
+}
+
+// sandboxSubscriptionKey makes sure the sandbox tenant has an active
+// Ocp-Apim-Subscription-Key (the Laboremus dialect wants one beside the
+// bearer token), remembered in the data folder like the API key.
+func (a *App) sandboxSubscriptionKey(ctx context.Context, tenantID string, user idgate.User) (string, error) {
+	keyFile := ""
+	if a.cfg.DataDir != "" {
+		keyFile = filepath.Join(a.cfg.DataDir, "sandbox.subscription-key")
+		if b, err := os.ReadFile(keyFile); err == nil {
+			if id, key, ok := auth.ParseSubscriptionKey(strings.TrimSpace(string(b))); ok {
+				if c, err := a.Store.Credential(ctx, id); err == nil && c.Active() && c.TenantID == tenantID {
+					return key, nil
+				}
+			}
+		}
+	}
+	_, key, err := auth.CreateCredential(ctx, a.Store, tenantID, idgate.SubscriptionKey, "sandbox subscription", user, "serve")
+	if err != nil {
+		return "", fmt.Errorf("sandbox subscription key: %w", err)
+	}
+	if keyFile != "" {
+		if err := os.WriteFile(keyFile, []byte(key+"\n"), 0o600); err != nil {
+			return "", fmt.Errorf("write sandbox subscription key: %w", err)
+		}
+	}
+	return key, nil
 }
 
 func (a *App) sandboxKey() (string, error) {
