@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -73,9 +74,8 @@ func (s *Store) migrate(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	create := `CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)`
-	if _, err := s.write.ExecContext(ctx, create); err != nil {
-		return nil, fmt.Errorf("sqlstore: create schema_migrations: %w", err)
+	if err := s.createMigrationsTable(ctx); err != nil {
+		return nil, err
 	}
 	var applied []string
 	for _, m := range ms {
@@ -98,10 +98,8 @@ func (s *Store) applyMigration(ctx context.Context, m migration) (bool, error) {
 		return false, fmt.Errorf("sqlstore: migration %s: begin: %w", m.version, err)
 	}
 	defer tx.Rollback()
-	if s.engine == EnginePostgres {
-		if _, err := tx.ExecContext(ctx, "LOCK TABLE schema_migrations IN EXCLUSIVE MODE"); err != nil {
-			return false, fmt.Errorf("sqlstore: migration %s: lock: %w", m.version, err)
-		}
+	if err := s.lockMigrations(ctx, tx); err != nil {
+		return false, fmt.Errorf("sqlstore: migration %s: %w", m.version, err)
 	}
 	var n int
 	if err := tx.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM schema_migrations WHERE version = ?"), m.version).Scan(&n); err != nil {
@@ -120,4 +118,42 @@ func (s *Store) applyMigration(ctx context.Context, m migration) (bool, error) {
 		return false, fmt.Errorf("sqlstore: migration %s: commit: %w", m.version, err)
 	}
 	return true, nil
+}
+
+// migrationLock is the PostgreSQL advisory lock key that serialises
+// migrations of replicas starting together ("idgate" in ASCII).
+const migrationLock = 0x696467617465
+
+// lockMigrations serialises concurrent migrators on PostgreSQL until tx
+// ends. (On SQLite the write transaction itself is exclusive.)
+func (s *Store) lockMigrations(ctx context.Context, tx *sql.Tx) error {
+	if s.engine != EnginePostgres {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", int64(migrationLock)); err != nil {
+		return fmt.Errorf("lock: %w", err)
+	}
+	return nil
+}
+
+// createMigrationsTable creates schema_migrations under the migration lock:
+// PostgreSQL's CREATE TABLE IF NOT EXISTS is not safe against a concurrent
+// create.
+func (s *Store) createMigrationsTable(ctx context.Context) error {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlstore: create schema_migrations: %w", err)
+	}
+	defer tx.Rollback()
+	if err := s.lockMigrations(ctx, tx); err != nil {
+		return fmt.Errorf("sqlstore: create schema_migrations: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations
+		(version TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
+		return fmt.Errorf("sqlstore: create schema_migrations: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlstore: create schema_migrations: %w", err)
+	}
+	return nil
 }

@@ -355,3 +355,29 @@ func TestSealedRowsCannotBeMoved(t *testing.T) {
 		}
 	})
 }
+
+// TestConcurrentOpensMigrateOnce opens several stores on one fresh
+// database at once, as replicas starting together do.
+func TestConcurrentOpensMigrateOnce(t *testing.T) {
+	for _, u := range []string{sqlstoretest.SQLiteURL(t), postgresURLOrEmpty(t)} {
+		if u == "" {
+			continue
+		}
+		errs := make(chan error, 4)
+		for range 4 {
+			go func() {
+				st, err := sqlstore.Open(context.Background(), sqlstore.Options{URL: u, Sealer: sqlstoretest.Sealer(t), Logger: quiet})
+				if err == nil {
+					err = st.Ping(context.Background())
+					st.Close()
+				}
+				errs <- err
+			}()
+		}
+		for range 4 {
+			if err := <-errs; err != nil {
+				t.Errorf("concurrent Open of %s: %v", u[:6], err)
+			}
+		}
+	}
+}
