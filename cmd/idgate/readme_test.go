@@ -17,6 +17,12 @@ var quickstartBlock = regexp.MustCompile("(?s)<!-- quickstart -->\\s*```sh\\n(.*
 // startServer runs `idgate serve` in process on a free port with a fresh
 // SQLite data folder and returns its URL and sandbox key.
 func startServer(t *testing.T, extra ...string) (url, key string) {
+	srv := startServerFull(t, extra...)
+	return srv.URL(), srv.app.SandboxKey
+}
+
+// startServerFull is startServer returning the whole server.
+func startServerFull(t *testing.T, extra ...string) *server {
 	t.Helper()
 	var c serveConfig
 	fs := newFlagSet("serve", "", "", io.Discard)
@@ -39,33 +45,43 @@ func startServer(t *testing.T, extra ...string) (url, key string) {
 		}
 		srv.Close()
 	})
-	return srv.URL(), srv.app.SandboxKey
+	return srv
 }
 
-// TestREADMEQuickstarts runs every README example marked <!-- quickstart -->
-// against a live server, so the README cannot rot.
+// TestREADMEQuickstarts runs every example marked <!-- quickstart --> in
+// README.md and docs/QUICKSTART.md against a live server (with the face
+// engine), so the docs cannot rot.
 func TestREADMEQuickstarts(t *testing.T) {
 	if _, err := exec.LookPath("curl"); err != nil {
 		t.Skip("curl not installed")
 	}
-	readme, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
+	if testing.Short() {
+		t.Skip("live server with the face engine in -short mode")
 	}
-	blocks := quickstartBlock.FindAllStringSubmatch(string(readme), -1)
-	if len(blocks) < 5 {
-		t.Fatalf("found %d quickstart blocks in README.md, want at least 5", len(blocks))
-	}
-	url, key := startServer(t)
-	for i, b := range blocks {
-		script := b[1]
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		cmd := exec.CommandContext(ctx, "bash", "-euo", "pipefail", "-c", script)
-		cmd.Env = append(os.Environ(), "IDGATE_URL="+url, "KEY="+key)
-		out, err := cmd.CombinedOutput()
-		cancel()
+	srv := startServerFull(t, "--face=true")
+	for _, doc := range []struct {
+		path      string
+		minBlocks int
+	}{{"../../README.md", 5}, {"../../docs/QUICKSTART.md", 6}} {
+		text, err := os.ReadFile(doc.path)
 		if err != nil {
-			t.Errorf("README quickstart block %d failed: %v\n%s\n--- output\n%s", i+1, err, strings.TrimSpace(script), out)
+			t.Fatal(err)
+		}
+		blocks := quickstartBlock.FindAllStringSubmatch(string(text), -1)
+		if len(blocks) < doc.minBlocks {
+			t.Fatalf("found %d quickstart blocks in %s, want at least %d", len(blocks), doc.path, doc.minBlocks)
+		}
+		for i, b := range blocks {
+			script := b[1]
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			cmd := exec.CommandContext(ctx, "bash", "-euo", "pipefail", "-c", script)
+			cmd.Dir = "../.."
+			cmd.Env = append(os.Environ(), "IDGATE_URL="+srv.URL(), "KEY="+srv.app.SandboxKey, "SUBKEY="+srv.app.SandboxSubscriptionKey)
+			out, err := cmd.CombinedOutput()
+			cancel()
+			if err != nil {
+				t.Errorf("%s quickstart block %d failed: %v\n%s\n--- output\n%s", doc.path, i+1, err, strings.TrimSpace(script), out)
+			}
 		}
 	}
 }
