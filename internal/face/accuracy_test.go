@@ -14,13 +14,15 @@ import (
 // CI: a clone with shared/ next to it).
 const sharedFaces = "../../../shared/testdata/faces"
 
+var raceEnabled bool // set by race_test.go
+
 // TestAccuracyOnSharedPairs guards against accuracy regressions on the
 // shared pair set (docs/benchmarks/face.md has the figures). The bars are
 // below today's results (accuracy 1.0, AUC 1.0) so that a harmless change
 // does not fail it, but a broken chain does.
 func TestAccuracyOnSharedPairs(t *testing.T) {
-	if testing.Short() {
-		t.Skip("analyses 38 photos")
+	if testing.Short() || raceEnabled {
+		t.Skip("analyses 38 photos (skipped with -short and -race)")
 	}
 	f, err := os.Open(filepath.Join(sharedFaces, "pairs.csv"))
 	if err != nil {
