@@ -414,3 +414,30 @@ func TestCropAndResize(t *testing.T) {
 		t.Errorf("outside: got %v, want %v", got.Data, want)
 	}
 }
+
+func TestRGB8MatchesFloat(t *testing.T) {
+	r := rand.New(rand.NewPCG(12, 12))
+	const w, h = 37, 23
+	pix := make([]uint8, 3*w*h)
+	for i := range pix {
+		pix[i] = uint8(r.IntN(256))
+	}
+	x := NewTensor(1, h, w, 3)
+	for i, v := range pix {
+		x.Data[i] = float32(v)
+	}
+	var a, b Tensor
+	for _, size := range [][2]int{{256, 256}, {16, 9}, {23, 37}} {
+		ResizeBilinear(&a, x, size[0], size[1])
+		ResizeBilinearRGB8(&b, pix, w, h, size[0], size[1])
+		if !slices.Equal(a.Data, b.Data) || !slices.Equal(a.Shape, b.Shape) {
+			t.Errorf("resize %v: RGB8 differs", size)
+		}
+	}
+	box := [4]float32{-0.1, 0.2, 0.9, 1.3}
+	CropAndResize(&a, x, 0, box, 64, 64, 0)
+	CropAndResizeRGB8(&b, pix, w, h, box, 64, 64, 0)
+	if !slices.Equal(a.Data, b.Data) {
+		t.Error("crop: RGB8 differs")
+	}
+}

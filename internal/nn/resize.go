@@ -12,9 +12,32 @@ import (
 func ResizeBilinear(dst, x *Tensor, h, w int) {
 	n, sh, sw, c := x.Dims4()
 	dst.Resize(n, h, w, c)
+	resizeBilinear(dst.Data, x.Data, n, sh, sw, c, h, w)
+}
+
+// ResizeBilinearRGB8 is ResizeBilinear on an 8-bit interleaved RGB image
+// (3 bytes per pixel, rows of 3·width bytes) without converting it to
+// float32 first: the result is the same to the bit as converting and then
+// resizing, and a large photo never needs a float32 copy. dst is
+// [1, h, w, 3].
+func ResizeBilinearRGB8(dst *Tensor, pix []uint8, width, height, h, w int) {
+	checkRGB8(pix, width, height)
+	dst.Resize(1, h, w, 3)
+	resizeBilinear(dst.Data, pix, 1, height, width, 3, h, w)
+}
+
+func checkRGB8(pix []uint8, width, height int) {
+	if width < 1 || height < 1 || len(pix) != 3*width*height {
+		panic(fmt.Sprintf("nn: RGB8 image %d×%d with %d bytes", width, height, len(pix)))
+	}
+}
+
+// sample is an input element type of the resize kernels.
+type sample interface{ ~float32 | ~uint8 }
+
+func resizeBilinear[T sample](out []float32, src []T, n, sh, sw, c, h, w int) {
 	rowRatio := float64(sh) / float64(h)
 	colRatio := float64(sw) / float64(w)
-	src := x.Data
 	o := 0
 	for b := 0; b < n; b++ {
 		base := b * sh * sw * c
@@ -31,7 +54,7 @@ func ResizeBilinear(dst, x *Tensor, h, w int) {
 				tl, tr := base+(r0*sw+c0)*c, base+(r0*sw+c1)*c
 				bl, br := base+(r1*sw+c0)*c, base+(r1*sw+c1)*c
 				for d := 0; d < c; d++ {
-					dst.Data[o] = float32(lerp(
+					out[o] = float32(lerp(
 						lerp(float64(src[tl+d]), float64(src[tr+d]), dc),
 						lerp(float64(src[bl+d]), float64(src[br+d]), dc), dr))
 					o++
@@ -59,10 +82,21 @@ func CropAndResize(dst, x *Tensor, b int, box [4]float32, h, w int, extrapolate 
 		panic(fmt.Sprintf("nn: CropAndResize batch %d of %d", b, n))
 	}
 	dst.Resize(1, h, w, c)
-	for i := range dst.Data {
-		dst.Data[i] = extrapolate
+	cropAndResize(dst.Data, x.Data[b*sh*sw*c:(b+1)*sh*sw*c], sh, sw, c, box, h, w, extrapolate)
+}
+
+// CropAndResizeRGB8 is CropAndResize on an 8-bit interleaved RGB image (see
+// ResizeBilinearRGB8); bit-identical to converting it to float32 first.
+func CropAndResizeRGB8(dst *Tensor, pix []uint8, width, height int, box [4]float32, h, w int, extrapolate float32) {
+	checkRGB8(pix, width, height)
+	dst.Resize(1, h, w, 3)
+	cropAndResize(dst.Data, pix, height, width, 3, box, h, w, extrapolate)
+}
+
+func cropAndResize[T sample](out []float32, src []T, sh, sw, c int, box [4]float32, h, w int, extrapolate float32) {
+	for i := range out {
+		out[i] = extrapolate
 	}
-	src := x.Data[b*sh*sw*c : (b+1)*sh*sw*c]
 	y1, x1, y2, x2 := float64(box[0]), float64(box[1]), float64(box[2]), float64(box[3])
 	hm, wm := float64(sh-1), float64(sw-1)
 	var hScale, wScale float64
@@ -94,11 +128,11 @@ func CropAndResize(dst, x *Tensor, b int, box [4]float32, h, w int, extrapolate 
 			left, right := math.Floor(xIn), math.Ceil(xIn)
 			xl := xIn - left
 			li, ri := int(left), int(right)
-			out := dst.Data[(y*w+xo)*c : (y*w+xo+1)*c]
-			for ch := range out {
+			px := out[(y*w+xo)*c : (y*w+xo+1)*c]
+			for ch := range px {
 				tl, tr := float64(src[(ti*sw+li)*c+ch]), float64(src[(ti*sw+ri)*c+ch])
 				bl, br := float64(src[(bi*sw+li)*c+ch]), float64(src[(bi*sw+ri)*c+ch])
-				out[ch] = float32(lerp(lerp(tl, tr, xl), lerp(bl, br, xl), yl))
+				px[ch] = float32(lerp(lerp(tl, tr, xl), lerp(bl, br, xl), yl))
 			}
 		}
 	}

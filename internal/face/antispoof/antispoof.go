@@ -92,6 +92,16 @@ func FaceCrop(dst, frame *nn.Tensor, box blazeface.Box) {
 	nn.DivScalar(dst, dst, 255)
 }
 
+// FaceCropRGB is FaceCrop on an 8-bit interleaved RGB image (3 bytes per
+// pixel), bit-identical and without a float32 copy of the image.
+func FaceCropRGB(dst *nn.Tensor, pix []uint8, width, height int, box blazeface.Box) {
+	H, W := float64(height), float64(width)
+	nn.CropAndResizeRGB8(dst, pix, width, height, [4]float32{
+		float32(box.Start.Y / H), float32(box.Start.X / W), float32(box.End.Y / H), float32(box.End.X / W),
+	}, CropSize, CropSize, 0)
+	nn.DivScalar(dst, dst, 255)
+}
+
 // Check runs both models on the face in box.
 func (c *Checker) Check(frame *nn.Tensor, box blazeface.Box) (Result, error) {
 	if len(frame.Shape) != 4 || frame.Shape[0] != 1 || frame.Shape[3] != 3 {
@@ -100,6 +110,23 @@ func (c *Checker) Check(frame *nn.Tensor, box blazeface.Box) (Result, error) {
 	st := c.getState()
 	defer c.putState(st)
 	FaceCrop(&st.crop, frame, box)
+	return c.checkCrop(st)
+}
+
+// CheckRGB is Check on an 8-bit interleaved RGB image (3 bytes per pixel,
+// rows of 3·width bytes); same result to the bit.
+func (c *Checker) CheckRGB(pix []uint8, width, height int, box blazeface.Box) (Result, error) {
+	if width < 1 || height < 1 || len(pix) != 3*width*height {
+		return Result{}, fmt.Errorf("antispoof: %d×%d RGB image with %d bytes", width, height, len(pix))
+	}
+	st := c.getState()
+	defer c.putState(st)
+	FaceCropRGB(&st.crop, pix, width, height, box)
+	return c.checkCrop(st)
+}
+
+// checkCrop runs both models on the face crop in st.crop.
+func (c *Checker) checkCrop(st *state) (Result, error) {
 	nn.ResizeBilinear(&st.spoofIn, &st.crop, AntiSpoofSize, AntiSpoofSize)
 	nn.ResizeBilinear(&st.livIn, &st.crop, LivenessSize, LivenessSize)
 	real, err := c.run(st.spoofSess, &st.spoofIn)

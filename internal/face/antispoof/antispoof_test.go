@@ -212,3 +212,24 @@ func loadPNG(t testing.TB, path string) *nn.Tensor {
 	}
 	return x
 }
+
+func TestCheckRGBMatchesCheck(t *testing.T) {
+	c := newChecker(t)
+	frame := loadPNG(t, filepath.Join("..", "blazeface", "testdata", "family1_dad_1.png"))
+	pix := make([]uint8, len(frame.Data))
+	for i, v := range frame.Data {
+		pix[i] = uint8(v)
+	}
+	box := blazeface.Box{Start: blazeface.Point{X: -47, Y: -16}, End: blazeface.Point{X: 243, Y: 274}}
+	want, err := c.Check(frame, box)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.CheckRGB(pix, frame.Shape[2], frame.Shape[1], box)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != want {
+		t.Errorf("CheckRGB %+v, Check %+v", got, want)
+	}
+}

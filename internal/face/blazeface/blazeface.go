@@ -173,10 +173,17 @@ func anchors() (out [numAnchors][2]float32) {
 }
 
 // Preprocess writes the model input for frame ([1,H,W,3] RGB, 0..255) into
-// dst: resize to 256×256 (tfjs-cpu bilinear), then v/127.5 - 1.
+// dst: resize to 256×256 (tfjs-cpu bilinear), then v/127.5 - 1. tmp is
+// scratch.
 func Preprocess(dst, tmp, frame *nn.Tensor) {
 	nn.ResizeBilinear(tmp, frame, InputSize, InputSize)
-	nn.DivScalar(dst, tmp, 127.5)
+	scaleInput(dst, tmp)
+}
+
+// scaleInput maps a resized frame from 0..255 to [-1, 1] as human does:
+// f32(f32(v / 127.5) - 1).
+func scaleInput(dst, resized *nn.Tensor) {
+	nn.DivScalar(dst, resized, 127.5)
 	nn.SubScalar(dst, dst, 1)
 }
 
@@ -189,6 +196,25 @@ func (d *Detector) Detect(frame *nn.Tensor) (Result, error) {
 	st := d.getState()
 	defer d.putState(st)
 	Preprocess(&st.input, &st.resized, frame)
+	return d.detect(st, frame.Shape[2], frame.Shape[1])
+}
+
+// DetectRGB is Detect on an 8-bit interleaved RGB image (3 bytes per
+// pixel, rows of 3·width bytes), with the same result to the bit and
+// without a float32 copy of the whole image.
+func (d *Detector) DetectRGB(pix []uint8, width, height int) (Result, error) {
+	if width < 1 || height < 1 || len(pix) != 3*width*height {
+		return Result{}, fmt.Errorf("blazeface: %d×%d RGB image with %d bytes", width, height, len(pix))
+	}
+	st := d.getState()
+	defer d.putState(st)
+	nn.ResizeBilinearRGB8(&st.resized, pix, width, height, InputSize, InputSize)
+	scaleInput(&st.input, &st.resized)
+	return d.detect(st, width, height)
+}
+
+// detect runs the model on st.input and decodes for a width×height frame.
+func (d *Detector) detect(st *state, width, height int) (Result, error) {
 	outs, err := st.sess.Run(&st.input)
 	if err != nil {
 		return Result{}, fmt.Errorf("blazeface: %w", err)
@@ -196,7 +222,7 @@ func (d *Detector) Detect(frame *nn.Tensor) (Result, error) {
 	if err := fillRows(st.rows, outs); err != nil {
 		return Result{}, err
 	}
-	return d.decode(st, float64(frame.Shape[2]), float64(frame.Shape[1])), nil
+	return d.decode(st, float64(width), float64(height)), nil
 }
 
 // RawOutputs runs the model on a prepared [1,256,256,3] input and returns

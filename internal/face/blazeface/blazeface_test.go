@@ -12,6 +12,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -265,5 +266,35 @@ func TestRawInputMatchesTFJS(t *testing.T) {
 		if worst > 1e-4 || (nn.Accelerated() && worst != 0) {
 			t.Errorf("%s: max relative diff %g", w.Name, worst)
 		}
+	}
+}
+
+// rgbBytes converts a [1,H,W,3] tensor of 0..255 integers back to bytes.
+func rgbBytes(x *nn.Tensor) []uint8 {
+	out := make([]uint8, len(x.Data))
+	for i, v := range x.Data {
+		out[i] = uint8(v)
+	}
+	return out
+}
+
+func TestDetectRGBMatchesDetect(t *testing.T) {
+	d := newDetector(t)
+	for _, name := range goldenImages {
+		frame := loadPNG(t, filepath.Join("testdata", name+".png"))
+		want, err := d.Detect(frame)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := d.DetectRGB(rgbBytes(frame), frame.Shape[2], frame.Shape[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: DetectRGB %+v, Detect %+v", name, got, want)
+		}
+	}
+	if _, err := d.DetectRGB(make([]uint8, 10), 2, 2); err == nil {
+		t.Error("short pixel buffer accepted")
 	}
 }
