@@ -99,6 +99,16 @@ func (s sample) NeedsSubscriptionKey() bool {
 
 const subscriptionKeyPlaceholder = "{{subscription_key}}"
 
+// ActionConsoleSend is the audit action of a request sent from the
+// sandbox console; its subject is the method and path, without the query.
+const ActionConsoleSend = "console.send"
+
+// pathOnly drops the query string, which might carry a key.
+func pathOnly(p string) string {
+	path, _, _ := strings.Cut(p, "?")
+	return limitText(path, 200)
+}
+
 func findSample(id string) (sample, bool) {
 	for _, s := range samples {
 		if s.ID == id {
@@ -178,6 +188,12 @@ func (s *Server) sendSample(w http.ResponseWriter, r *http.Request, c *pageCtx) 
 	rec := newRecorder()
 	start := time.Now()
 	s.api.ServeHTTP(rec, req)
+	// The answer may carry a registry record: the operator who asked for
+	// it is on record, next to the API's own verification.create entry.
+	if err := s.store.AppendAudit(r.Context(), &idgate.AuditEntry{Time: s.now(), Actor: c.actor(), Action: ActionConsoleSend,
+		Subject: base.Method + " " + pathOnly(smp.Path), Outcome: fmt.Sprint(rec.status)}); err != nil {
+		return fmt.Errorf("audit console request: %w", err)
+	}
 	ex := &exchange{SampleID: base.ID, Took: time.Since(start).Round(time.Millisecond),
 		Request: base.Method + " " + smp.Path, Status: fmt.Sprintf("%d %s", rec.status, http.StatusText(rec.status))}
 	var hs []string

@@ -14,6 +14,7 @@ import (
 
 	"github.com/idgate/idgate"
 	"github.com/idgate/idgate/internal/auth"
+	"github.com/idgate/idgate/internal/dashboard"
 	"github.com/idgate/idgate/internal/sqlstore"
 	"github.com/idgate/idgate/internal/sqlstore/sqlstoretest"
 )
@@ -294,6 +295,11 @@ func TestConsoleSendsThroughTheServer(t *testing.T) {
 	}
 	if !strings.Contains(page, "200 OK") || !strings.Contains(page, "&#34;FirstNameResult&#34;: &#34;100&#34;") {
 		t.Errorf("console page lacks the raw 200 answer:\n%.4000s", page)
+	}
+	entries, err := f.store.AuditEntriesNewest(context.Background(), sqlstore.AuditFilter{Action: dashboard.ActionConsoleSend})
+	if err != nil || len(entries) != 1 || entries[0].Subject != "POST /Citizen/RSAIDVerification" || entries[0].Outcome != "200" ||
+		entries[0].Actor != "admin:"+adminEmail {
+		t.Errorf("console audit = %+v, %v", entries, err)
 	}
 	resp, _ = c.do(http.MethodPost, "/admin/sandbox", url.Values{
 		"csrf": {token}, "sample": {"native"}, "key": {"x"}, "path": {"/admin/tenants"}, "body": {"{}"},
