@@ -29,7 +29,7 @@ func TestGoldenExchanges(t *testing.T) {
 				exchangetest.Runner{
 					Handler:  e.handler,
 					Vars:     e.keys,
-					Volatile: map[string]string{"id": "<id>"},
+					Volatile: map[string]string{"id": "<id>", "image": "<len>"},
 				}.Run(t, tt.dir)
 				if logs := e.logs.String(); strings.Contains(logs, pageVNIN) || strings.Contains(logs, "Sarah") {
 					t.Errorf("logs contain PII:\n%s", logs)

@@ -15,6 +15,7 @@ import (
 	"github.com/idgate/idgate"
 	"github.com/idgate/idgate/internal/auth"
 	"github.com/idgate/idgate/internal/registry"
+	"github.com/idgate/idgate/internal/sandbox"
 	"github.com/idgate/idgate/internal/sqlstore/sqlstoretest"
 	"github.com/idgate/idgate/internal/verify"
 )
@@ -32,24 +33,9 @@ const (
 	apiUserID       = "628b38f03ae28a5a122d4bf3" // the page's requestedById
 )
 
-// Test identities, after the pages' samples.
-const (
-	pageVNIN    = "AB123456789012CD" // Sarah Jane Doe
-	pageNIN     = "12345678901"
-	expiredVNIN = "EX123456789012XP"
-	unknownVNIN = "ZZ999999999999ZZ"
-	noPhotoVNIN = "NP123456789012PH"
-	noPhotoNIN  = "12345678902"
-	pageKEID    = "1234567" // John M Doe
-	kePassport  = "AK0123456"
-	keAlienID   = "7654321"
-	keServiceID = "200345"
-)
-
-// tinyJPEG is not a decodable picture, just JPEG magic: the dialect only
-// sniffs and base64-encodes registry photos, and the fake face engine never
-// decodes selfies.
-var tinyJPEG = []byte{0xFF, 0xD8, 0xFF, 0xE0, 'J', 'F', 'I', 'F', 0, 1}
+// pageVNIN is page 003's sample vNIN (Sarah Jane Doe); the tests run on the
+// sandbox identities (internal/sandbox), which include the pages' samples.
+const pageVNIN = "AB123456789012CD"
 
 // fakeFace is a face engine with a fixed answer.
 type fakeFace struct{ match idgate.FaceMatch }
@@ -123,13 +109,7 @@ func newEnv(t testing.TB, st idgate.Store, o envOptions) *env {
 			must(t, err)
 		}
 	}
-	_, err := st.PutRecords(ctx, testRecords())
-	must(t, err)
-	must(t, st.PutVNINAliases(ctx, []idgate.VNINAlias{
-		{VNIN: pageVNIN, NIN: pageNIN, ExpiresAt: testNow.Add(72 * time.Hour)},
-		{VNIN: noPhotoVNIN, NIN: noPhotoNIN, ExpiresAt: testNow.Add(72 * time.Hour)},
-		{VNIN: expiredVNIN, NIN: pageNIN, ExpiresAt: testNow.Add(-time.Hour)},
-	}))
+	must(t, sandbox.Seed(ctx, st, sandboxTenantID, testNow))
 
 	authn, err := auth.New(st, auth.Config{Issuer: "https://idgate.test", Audience: "idgate", Now: clock})
 	must(t, err)
@@ -145,55 +125,6 @@ func newEnv(t testing.TB, st idgate.Store, o envOptions) *env {
 	e.srv = httptest.NewServer(mux)
 	t.Cleanup(e.srv.Close)
 	return e
-}
-
-func testRecords() []*idgate.Record {
-	return []*idgate.Record{
-		{
-			Country: idgate.Nigeria, IDType: idgate.NIN, Number: pageNIN,
-			FirstNames: "Sarah", MiddleNames: "Jane", LastName: "Doe", BirthDate: "1988-04-04", Gender: "F",
-			Photo: tinyJPEG,
-			NG:    &idgate.NGPerson{Mobile: "08000000000", BirthState: "Edo", BirthLGA: "Esan West", BirthCountry: "nigeria"},
-		},
-		{
-			Country: idgate.Nigeria, IDType: idgate.NIN, Number: noPhotoNIN,
-			FirstNames: "Chinedu", LastName: "Okafor", BirthDate: "1990-01-15", Gender: "M",
-			NG: &idgate.NGPerson{Mobile: "08011111111", Email: "chinedu@example.com", BirthState: "Anambra", BirthLGA: "Onitsha North", BirthCountry: "nigeria"},
-		},
-		{
-			Country: idgate.Kenya, IDType: idgate.NationalID, Number: pageKEID,
-			FirstNames: "John", MiddleNames: "M", LastName: "Doe", BirthDate: "2000-01-01", Gender: "M",
-			KE: &idgate.KEPerson{
-				FullName: "John M Doe", MaritalStatus: "Married", Email: "skkariuki@kcbgroup.com",
-				HomeTelephoneNumber: "+8761234567", MobileTelephoneNumber: "254723818284", WorkTelephoneNumber: "040-3203308",
-				EmploymentName: "Teachers Service Commission.", LastEmployment: "NotSpecified",
-				MainAddress:      &idgate.Address{Address: "NYAHURURU  KCC", Country: "KE", Town: "Nyahururu"},
-				SecondaryAddress: &idgate.Address{Address: "NAKURU-CENTRE", Country: "KE", Town: "NYAHURURU", PostalCode: "20300"},
-				ContractSummary:  map[string]string{"closedContracts": "2", "openContracts": "10"},
-				Inquiries: map[string]string{
-					"numberOfInquiriesLast12Months": "89", "numberOfInquiriesLast1Month": "6",
-					"numberOfInquiriesLast24Months": "355", "numberOfInquiriesLast3Months": "12",
-					"numberOfInquiriesLast6Months": "27",
-				},
-				Type: "keCreditInfo",
-			},
-		},
-		{
-			Country: idgate.Kenya, IDType: idgate.Passport, Number: kePassport,
-			FirstNames: "Amina", LastName: "Wanjiru", BirthDate: "1985-07-09", Gender: "F",
-			KE: &idgate.KEPerson{FullName: "Amina Wanjiru", MaritalStatus: "Single", MobileTelephoneNumber: "254700000001", Type: "keCreditInfo"},
-		},
-		{
-			Country: idgate.Kenya, IDType: idgate.AlienID, Number: keAlienID,
-			FirstNames: "Pierre", LastName: "Mugabo", BirthDate: "1979-03-21", Gender: "M",
-			KE: &idgate.KEPerson{MainAddress: &idgate.Address{Address: "KILIMANI", Country: "KE", Town: "Nairobi"}},
-		},
-		{
-			Country: idgate.Kenya, IDType: idgate.ServiceID, Number: keServiceID,
-			FirstNames: "Grace", MiddleNames: "Akinyi", LastName: "Otieno", BirthDate: "1992-11-30", Gender: "F",
-			KE: &idgate.KEPerson{EmploymentName: "Kenya Defence Forces", Type: "keCreditInfo"},
-		},
-	}
 }
 
 // post sends body to path with the given token ("" sends none).

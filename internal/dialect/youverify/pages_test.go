@@ -1,6 +1,8 @@
 package youverify
 
 import (
+	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"os"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/idgate/idgate"
 	"github.com/idgate/idgate/internal/registry"
+	"github.com/idgate/idgate/internal/sandbox"
 	"github.com/idgate/idgate/internal/verify"
 )
 
@@ -197,5 +200,38 @@ func TestSizeLimits(t *testing.T) {
 				t.Errorf("got %d %s, want 413 PayloadTooLargeError", status, body)
 			}
 		})
+	}
+}
+
+// TestImages checks what the golden files mask: the registry photo comes
+// back as a data URI of the sandbox photo, and the selfie is echoed exactly.
+func TestImages(t *testing.T) {
+	e := newEnv(t, openSQLite(t), envOptions{face: pageFace})
+	selfie := "data:image/jpeg;base64," + base64.StdEncoding.EncodeToString(sandbox.Photo("ng_person_selfie.jpg"))
+	status, body := e.post(t, "/v1/api/identity/ng/vnin", e.keys["sandbox"],
+		vninBody(pageVNIN, `"validations":{"selfie":{"image":"`+selfie+`"}}`))
+	if status != http.StatusOK {
+		t.Fatalf("status %d: %s", status, body)
+	}
+	var got struct {
+		Data struct {
+			Image       string `json:"image"`
+			Validations struct {
+				Selfie struct {
+					SelfieVerification struct {
+						Image string `json:"image"`
+					} `json:"selfieVerification"`
+				} `json:"selfie"`
+			} `json:"validations"`
+		} `json:"data"`
+	}
+	must(t, json.Unmarshal(body, &got))
+	if got.Data.Validations.Selfie.SelfieVerification.Image != selfie {
+		t.Errorf("selfie not echoed as sent")
+	}
+	const prefix = "data:image/jpg;base64,"
+	photo, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(got.Data.Image, prefix))
+	if !strings.HasPrefix(got.Data.Image, prefix) || err != nil || !bytes.Equal(photo, sandbox.Photo("ng_person.jpg")) {
+		t.Errorf("image is not the registry photo as a %s data URI (%.40s…)", prefix, got.Data.Image)
 	}
 }
