@@ -17,7 +17,9 @@ package dashboard
 
 import (
 	"context"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -89,6 +91,7 @@ type Server struct {
 	store     Store
 	pages     map[string]*template.Template
 	static    fs.FS
+	versions  map[string]string // asset name → short SHA-256 of its bytes
 	ipLimit   *failureLimiter
 	userLimit *failureLimiter
 	api       http.Handler
@@ -122,16 +125,20 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	pages, err := parsePages()
-	if err != nil {
-		return nil, err
-	}
 	static, err := fs.Sub(staticFS, "static")
 	if err != nil {
 		return nil, fmt.Errorf("dashboard: static assets: %w", err)
 	}
+	versions, err := assetVersions(static)
+	if err != nil {
+		return nil, err
+	}
+	pages, err := parsePages(versions)
+	if err != nil {
+		return nil, err
+	}
 	return &Server{
-		cfg: cfg, store: cfg.Store, pages: pages, static: static,
+		cfg: cfg, store: cfg.Store, pages: pages, static: static, versions: versions,
 		ipLimit:   newFailureLimiter(maxFailuresPerIP, failureWindow, cfg.Now),
 		userLimit: newFailureLimiter(maxFailuresPerAccount, failureWindow, cfg.Now),
 	}, nil
@@ -182,8 +189,27 @@ func notFoundPage(w http.ResponseWriter, r *http.Request, c *pageCtx) error {
 	return idgate.Errorf(idgate.ENOTFOUND, "no such page")
 }
 
-// serveStatic serves an embedded asset. Assets change only with the
-// binary, so browsers may cache them for a day.
+// assetVersions fingerprints every embedded asset, so pages can link
+// "style.css?v=<hash>" and browsers cache each version for good.
+func assetVersions(static fs.FS) (map[string]string, error) {
+	entries, err := fs.ReadDir(static, ".")
+	if err != nil {
+		return nil, fmt.Errorf("dashboard: list assets: %w", err)
+	}
+	versions := map[string]string{}
+	for _, e := range entries {
+		b, err := fs.ReadFile(static, e.Name())
+		if err != nil {
+			return nil, fmt.Errorf("dashboard: read asset %s: %w", e.Name(), err)
+		}
+		sum := sha256.Sum256(b)
+		versions[e.Name()] = hex.EncodeToString(sum[:6])
+	}
+	return versions, nil
+}
+
+// serveStatic serves an embedded asset. A request for the current
+// version (?v=<hash>) may be cached for a year; anything else for a day.
 func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) error {
 	name := r.PathValue("file")
 	b, err := fs.ReadFile(s.static, name)
@@ -198,7 +224,12 @@ func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) error {
 	case hasSuffix(name, ".svg"):
 		w.Header().Set("Content-Type", "image/svg+xml")
 	}
-	w.Header().Set("Cache-Control", "public, max-age=86400")
+	if v := r.URL.Query().Get("v"); v != "" && v == s.versions[name] {
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+	}
+	w.Header().Set("ETag", `"`+s.versions[name]+`"`)
 	_, err = w.Write(b)
 	return err
 }

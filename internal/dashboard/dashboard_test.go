@@ -494,3 +494,23 @@ func TestPagesOnPostgres(t *testing.T) {
 		}
 	}
 }
+
+func TestAssetsAreFingerprinted(t *testing.T) {
+	f := newFixture(t)
+	c := f.client(t)
+	_, page := c.get("/admin/login")
+	m := regexp.MustCompile(`href="(/admin/static/style\.css\?v=[0-9a-f]{12})"`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("login page does not link a fingerprinted stylesheet")
+	}
+	resp, css := c.get(m[1])
+	if resp.StatusCode != http.StatusOK || !strings.Contains(css, "--accent") {
+		t.Fatalf("stylesheet: status %d", resp.StatusCode)
+	}
+	if got := resp.Header.Get("Cache-Control"); got != "public, max-age=31536000, immutable" {
+		t.Errorf("fingerprinted asset Cache-Control %q", got)
+	}
+	if resp, _ := c.get("/admin/static/style.css?v=old"); resp.Header.Get("Cache-Control") != "public, max-age=86400" {
+		t.Errorf("stale version cached for good: %q", resp.Header.Get("Cache-Control"))
+	}
+}

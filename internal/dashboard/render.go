@@ -42,8 +42,13 @@ var funcs = template.FuncMap{
 }
 
 // parsePages parses layout.html with each page template into its own set,
-// so every page can define "content".
-func parsePages() (map[string]*template.Template, error) {
+// so every page can define "content". versions fingerprints the assets
+// for the "asset" function.
+func parsePages(versions map[string]string) (map[string]*template.Template, error) {
+	fm := template.FuncMap{"asset": func(name string) string { return Prefix + "/static/" + name + "?v=" + versions[name] }}
+	for k, v := range funcs {
+		fm[k] = v
+	}
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, err
@@ -54,7 +59,7 @@ func parsePages() (map[string]*template.Template, error) {
 		if base == "layout" {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", n)
+		t, err := template.New("layout.html").Funcs(fm).ParseFS(templateFS, "templates/layout.html", n)
 		if err != nil {
 			return nil, fmt.Errorf("dashboard: parse %s: %w", n, err)
 		}
