@@ -83,6 +83,27 @@ func (s *Sealer) WithIndexKey(id string) (*Sealer, error) {
 	return &c, nil
 }
 
+// Retire returns a copy of s that no longer opens values sealed with the
+// key id: after a rotation and a store Reseal, a retired key may still
+// derive the blind index (WithIndexKey) but decrypts nothing. The current
+// key cannot be retired.
+func (s *Sealer) Retire(id string) (*Sealer, error) {
+	if id == s.current {
+		return nil, fmt.Errorf("pii: cannot retire the current key %q", id)
+	}
+	if _, ok := s.aeads[id]; !ok {
+		return nil, fmt.Errorf("pii: key %q is not among the keys", id)
+	}
+	c := *s
+	c.aeads = make(map[string]cipher.AEAD, len(s.aeads)-1)
+	for k, a := range s.aeads {
+		if k != id {
+			c.aeads[k] = a
+		}
+	}
+	return &c, nil
+}
+
 // CurrentKeyID returns the id of the key new values are sealed with.
 func (s *Sealer) CurrentKeyID() string { return s.current }
 

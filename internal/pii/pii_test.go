@@ -92,6 +92,22 @@ func TestRotation(t *testing.T) {
 	if _, err := rotated.WithIndexKey("k9"); err == nil {
 		t.Error("WithIndexKey(unknown) succeeded")
 	}
+	retired, err := kept.Retire("k1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := retired.Open(sealedOld); !errors.Is(err, ErrSealed) {
+		t.Errorf("a retired key still opens: %v", err)
+	}
+	if got, err := retired.Open(sealedNew); err != nil || string(got) != "new" {
+		t.Errorf("retired sealer Open(new) = %q, %v", got, err)
+	}
+	if !bytes.Equal(retired.BlindIndex("ZA", "1"), old.BlindIndex("ZA", "1")) {
+		t.Error("retiring k1 changed the kept index")
+	}
+	if _, err := retired.Retire("k2"); err == nil {
+		t.Error("retiring the current key succeeded")
+	}
 }
 
 func TestOpenRejectsTampering(t *testing.T) {

@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/idgate/idgate"
 	"github.com/idgate/idgate/internal/audit"
+	"github.com/idgate/idgate/internal/pii"
 	"github.com/idgate/idgate/internal/sqlstore"
 	"github.com/idgate/idgate/internal/sqlstore/sqlstoretest"
 	"github.com/idgate/idgate/internal/storetest"
@@ -378,6 +380,102 @@ func TestConcurrentOpensMigrateOnce(t *testing.T) {
 			if err := <-errs; err != nil {
 				t.Errorf("concurrent Open of %s: %v", u[:6], err)
 			}
+		}
+	}
+}
+
+// TestResealAfterRotation rotates the PII key: values sealed under k1 are
+// rewritten under k2, after which a store without k1's sealing key (but
+// with k1 kept as the blind-index key) reads everything.
+func TestResealAfterRotation(t *testing.T) {
+	sealer := func(keys map[string][]byte, current string) *pii.Sealer {
+		s, err := pii.NewSealer(keys, current)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s, err = s.WithIndexKey("k1"); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	open := func(u string, s *pii.Sealer) *sqlstore.Store {
+		st, err := sqlstore.Open(context.Background(), sqlstore.Options{URL: u, Sealer: s, Logger: quiet})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	for _, u := range []string{sqlstoretest.SQLiteURL(t), postgresURLOrEmpty(t)} {
+		if u != "" {
+			testReseal(t, u, sealer, open)
+		}
+	}
+}
+
+func testReseal(t *testing.T, u string, sealer func(map[string][]byte, string) *pii.Sealer, open func(string, *pii.Sealer) *sqlstore.Store) {
+	k1, k2 := bytes.Repeat([]byte{1}, pii.KeySize), bytes.Repeat([]byte{2}, pii.KeySize)
+	ctx := context.Background()
+	st := open(u, sealer(map[string][]byte{"k1": k1}, "k1"))
+	if err := st.CreateTenant(ctx, &idgate.Tenant{ID: "t", Name: "T"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	v := storetest.NewVerification("v-1", "t", time.Now())
+	rec := v.Result.Record
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(st.CreateVerification(ctx, v, nil))
+	_, err := st.PutRecords(ctx, []*idgate.Record{rec})
+	must(err)
+	must(st.PutCachedRecord(ctx, rec, time.Now()))
+	must(st.PutVNINAliases(ctx, []idgate.VNINAlias{{VNIN: "AB123456789012CD", NIN: "12345678901"}}))
+	must(st.PutFaults(ctx, []idgate.Fault{{Country: "ZA", IDType: "national-id", Number: rec.Number, Kind: idgate.FaultDown}}))
+	must(st.CreateFraudListing(ctx, &idgate.FraudListing{TenantID: "t", Country: "ZA", IDNumber: rec.Number, ReferenceNo: "PR1"}, nil))
+	must(st.CreateSigningKey(ctx, &idgate.SigningKey{ID: "kid", Algorithm: "EdDSA", Private: []byte("p"), Public: []byte("P")}))
+	st.Close()
+
+	st = open(u, sealer(map[string][]byte{"k1": k1, "k2": k2}, "k2"))
+	n, err := st.Reseal(ctx)
+	if err != nil || n != 7 {
+		t.Fatalf("Reseal = %d, %v; want 7 values rewritten", n, err)
+	}
+	if n, err := st.Reseal(ctx); err != nil || n != 0 {
+		t.Errorf("second Reseal = %d, %v; want nothing left", n, err)
+	}
+	st.Close()
+
+	// k1 now serves only as the index key: with it retired the store
+	// still reads everything.
+	retired, err := sealer(map[string][]byte{"k1": k1, "k2": k2}, "k2").Retire("k1")
+	must(err)
+	st = open(u, retired)
+	defer st.Close()
+	if _, err := st.Verification(ctx, "t", "v-1"); err != nil {
+		t.Errorf("verification after reseal: %v", err)
+	}
+	if _, err := st.Record(ctx, "ZA", "national-id", rec.Number); err != nil {
+		t.Errorf("record after reseal: %v", err)
+	}
+	if l, err := st.FraudListingsFor(ctx, "ZA", rec.Number); err != nil || len(l) != 1 {
+		t.Errorf("fraud listings after reseal: %v, %v", l, err)
+	}
+	if _, err := st.VNINAlias(ctx, "AB123456789012CD"); err != nil {
+		t.Errorf("vNIN alias after reseal: %v", err)
+	}
+	if keys, err := st.SigningKeys(ctx, time.Time{}); err != nil || len(keys) != 1 || string(keys[0].Private) != "p" {
+		t.Errorf("signing keys after reseal: %v, %v", keys, err)
+	}
+	rows, err := st.DB().Query("SELECT sealed FROM verifications UNION ALL SELECT sealed FROM registry_records UNION ALL SELECT private_sealed FROM signing_keys")
+	must(err)
+	defer rows.Close()
+	for rows.Next() {
+		var b []byte
+		must(rows.Scan(&b))
+		if id, _ := pii.KeyID(b); id != "k2" {
+			t.Errorf("a value is still sealed with %q", id)
 		}
 	}
 }
