@@ -56,13 +56,35 @@ func newConvGeom(x *Tensor, kh, kw, oc, stride int, pad Padding) convGeom {
 // filter, with TensorFlow's SAME or VALID padding and the same stride on
 // both axes. bias may be nil. dst must not alias x.
 func Conv2D(dst, x *Tensor, w *Weights4D, bias []float32, stride int, pad Padding, act Activation) {
-	Conv2DAdd(dst, x, w, bias, nil, stride, pad, act)
+	Conv2DFused(dst, x, w, stride, pad, ConvEpilogue{Bias: bias, Act: act})
 }
 
 // Conv2DAdd computes dst = act(conv(x, w) + bias + res): a convolution
 // whose output feeds a residual addition, fused into one pass. res has
 // dst's shape and may be nil; dst must alias neither x nor res.
 func Conv2DAdd(dst, x *Tensor, w *Weights4D, bias []float32, res *Tensor, stride int, pad Padding, act Activation) {
+	Conv2DFused(dst, x, w, stride, pad, ConvEpilogue{Bias: bias, Residual: res, Act: act})
+}
+
+// ConvEpilogue lists what Conv2DFused applies to each convolution sum
+// before storing it, in this order, each step rounded to float32 like the
+// separate tfjs ops (so the result equals the unfused op sequence):
+// + Bias[c]; × Scale[c] + Shift[c] (a batch-norm or face-api "scale"
+// layer); + Residual (dst's shape); then Act. Nil fields are skipped; Scale
+// and Shift come together.
+type ConvEpilogue struct {
+	Bias, Scale, Shift []float32
+	Residual           *Tensor
+	Act                Activation
+}
+
+// Conv2DFused is Conv2D followed by the steps of ep in the same pass over
+// the output. dst must alias neither x nor ep.Residual.
+func Conv2DFused(dst, x *Tensor, w *Weights4D, stride int, pad Padding, ep ConvEpilogue) {
+	bias, res, act := ep.Bias, ep.Residual, ep.Act
+	if (ep.Scale == nil) != (ep.Shift == nil) || (ep.Scale != nil && (len(ep.Scale) != w.Out || len(ep.Shift) != w.Out)) {
+		panic(fmt.Sprintf("nn: Conv2DFused scale %d and shift %d for %d channels", len(ep.Scale), len(ep.Shift), w.Out))
+	}
 	g := newConvGeom(x, w.KH, w.KW, w.Out, stride, pad)
 	if g.c != w.In {
 		panic(fmt.Sprintf("nn: Conv2D input %v, filter in=%d", x.Shape, w.In))
@@ -82,7 +104,7 @@ func Conv2DAdd(dst, x *Tensor, w *Weights4D, bias []float32, res *Tensor, stride
 	if useImplicit(g) {
 		buf := scratchPool.Get().(*[]float32)
 		padded, hp, wp := padForImplicit(buf, x, g)
-		parallelFor(g.n*g.oh, 1, conv2DImplicit, kernelArgs{a: padded, y: dst, w: w, bias: bias, c: resData, g: g, act: act, m: hp, k: wp})
+		parallelFor(g.n*g.oh, 1, conv2DImplicit, kernelArgs{a: padded, y: dst, w: w, bias: bias, scale: ep.Scale, shift: ep.Shift, c: resData, g: g, act: act, m: hp, k: wp})
 		scratchPool.Put(buf)
 		return
 	}
@@ -94,7 +116,7 @@ func Conv2DAdd(dst, x *Tensor, w *Weights4D, bias []float32, res *Tensor, stride
 	if panels := (g.oc + tileCols - 1) / tileCols; rowBlocks < 4 && panels > 1 {
 		colParts = min(panels, 4)
 	}
-	parallelFor(rowBlocks*colParts, 1, conv2DUnits, kernelArgs{x: x, y: dst, w: w, bias: bias, c: resData, g: g, act: act, m: rows, n: colParts})
+	parallelFor(rowBlocks*colParts, 1, conv2DUnits, kernelArgs{x: x, y: dst, w: w, bias: bias, scale: ep.Scale, shift: ep.Shift, c: resData, g: g, act: act, m: rows, n: colParts})
 }
 
 // convRowBlock is how many output pixels share one im2col buffer: a
@@ -126,7 +148,8 @@ func conv2DUnits(t *task, lo, hi int, scratch *[]float32) {
 		if a.c != nil {
 			res = a.c[r0*g.oc : r1*g.oc]
 		}
-		gemmPacked(a.y.Data[r0*g.oc:r1*g.oc], lhs, r1-r0, g.oc, k, w.packed, a.bias, res, a.act, p0, p1)
+		f := a.fusion(res)
+		gemmPacked(a.y.Data[r0*g.oc:r1*g.oc], lhs, r1-r0, g.oc, k, w.packed, &f, p0, p1)
 	}
 }
 

@@ -36,29 +36,44 @@ func packPanels(b []float32, k, n int) []float32 {
 // epilogue is what the micro-kernel applies to a 6×16 tile before storing
 // it: bias per column, a clamp to [lo, hi] (the activation) and a store mask
 // for the columns of a partial panel. The assembly reads it by offset:
-// bias 0, mask 64, lo 128, hi 160, res 192, kmask 200. res, when not nil,
-// points at the tile's residual: a tensor laid out like c whose values are
-// added after the bias. kmask is mask as the AVX-512 kernel's opmask.
+// bias 0, mask 64, lo 128, hi 160, res 192, kmask 200, scale 208, shift
+// 272, hasScale 336 (TestEpilogueLayout). The order of the steps: + bias,
+// then × scale and + shift (each rounded) when hasScale, then + the
+// residual when res is not nil (a tensor laid out like c), then the clamp.
+// kmask is mask as the AVX-512 kernel's opmask.
 type epilogue struct {
-	bias  [tileCols]float32
-	mask  [tileCols]int32
-	lo    [8]float32
-	hi    [8]float32
-	res   unsafe.Pointer
-	kmask uint16
+	bias     [tileCols]float32
+	mask     [tileCols]int32
+	lo       [8]float32
+	hi       [8]float32
+	res      unsafe.Pointer
+	kmask    uint16
+	_        [6]byte
+	scale    [tileCols]float32 // 208: v = v*scale + shift when hasScale
+	shift    [tileCols]float32 // 272
+	hasScale int32             // 336
 }
 
-func (e *epilogue) set(bias []float32, j0, cols int, act Activation) {
+func (e *epilogue) set(f *fusion, j0, cols int) {
 	e.kmask = uint16(1<<cols - 1)
+	e.hasScale = 0
+	if f.scale != nil {
+		e.hasScale = 1
+	}
 	for j := range tileCols {
-		e.bias[j], e.mask[j] = 0, 0
-		if j < cols {
-			e.mask[j] = -1
-			if bias != nil {
-				e.bias[j] = bias[j0+j]
-			}
+		e.bias[j], e.mask[j], e.scale[j], e.shift[j] = 0, 0, 1, 0
+		if j >= cols {
+			continue
+		}
+		e.mask[j] = -1
+		if f.bias != nil {
+			e.bias[j] = f.bias[j0+j]
+		}
+		if f.scale != nil {
+			e.scale[j], e.shift[j] = f.scale[j0+j], f.shift[j0+j]
 		}
 	}
+	act := f.act
 	lo, hi := float32(math.Inf(-1)), float32(math.Inf(1))
 	switch act {
 	case ActRelu:
@@ -71,10 +86,17 @@ func (e *epilogue) set(bias []float32, j0, cols int, act Activation) {
 	}
 }
 
+// fusion is what a convolution applies to its sums before storing them
+// (see ConvEpilogue); res is the residual laid out like c, or nil.
+type fusion struct {
+	bias, scale, shift, res []float32
+	act                     Activation
+}
+
 // gemmPacked computes the columns of panels [p0, p1) of c [m,n] =
-// act(a [m,k] · b + bias + res), with b packed by packPanels; bias and res
-// (laid out like c) may be nil.
-func gemmPacked(c, a []float32, m, n, k int, packed, bias, res []float32, act Activation, p0, p1 int) {
+// a [m,k] · b followed by f, with b packed by packPanels.
+func gemmPacked(c, a []float32, m, n, k int, packed []float32, f *fusion, p0, p1 int) {
+	res := f.res
 	if m == 0 || n == 0 {
 		return
 	}
@@ -82,7 +104,7 @@ func gemmPacked(c, a []float32, m, n, k int, packed, bias, res []float32, act Ac
 	for p := p0; p < p1; p++ {
 		bp := packed[p*k*tileCols : (p+1)*k*tileCols]
 		cols := min(tileCols, n-p*tileCols)
-		ep.set(bias, p*tileCols, cols, act)
+		ep.set(f, p*tileCols, cols)
 		i0 := 0
 		if useAVX512 && useAsm && k > 0 {
 			// 12-row AVX-512 tiles first, the rest in 6-row tiles below
@@ -198,6 +220,9 @@ func kernelGo(rows, cols, k int, a []float32, lda int, b []float32, c []float32,
 		out := c[r*ldc : r*ldc+cols]
 		for j := range out {
 			v := acc[j] + ep.bias[j]
+			if ep.hasScale != 0 {
+				v = float32(v*ep.scale[j]) + ep.shift[j] // two roundings, as tfjs
+			}
 			if res != nil {
 				v += res[r*ldc+j]
 			}

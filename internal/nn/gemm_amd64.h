@@ -1,7 +1,9 @@
 // Shared epilogues of the SGEMM tile kernels (see epilogue in gemm.go):
 // R8 = *epilogue, R9 = ldc in bytes, DX = c, accumulators Y0..Y11 (6×16:
 // row r in Y2r, Y2r+1), Y0,Y2,..,Y10 (6×8) or Z0..Z11 (12×16). The caller
-// loads R8 and tests ep.res (192(R8), into R10) around the RES step.
+// loads R8, tests ep.hasScale (336(R8)) around the SCALE step and ep.res
+// (192(R8), into R10) around the RES step. SCALE multiplies and adds in two
+// instructions, not an FMA: two roundings, like the separate tfjs ops.
 
 #define BIAS_6x16 \
 	VMOVUPS 0(R8), Y12; \
@@ -259,3 +261,77 @@
 	VMOVUPS Z10, K1, (DX); \
 	ADDQ R9, DX; \
 	VMOVUPS Z11, K1, (DX)
+
+#define SCALE_6x16 \
+	VMOVUPS 208(R8), Y12; \
+	VMOVUPS 240(R8), Y13; \
+	VMULPS Y12, Y0, Y0; \
+	VMULPS Y13, Y1, Y1; \
+	VMULPS Y12, Y2, Y2; \
+	VMULPS Y13, Y3, Y3; \
+	VMULPS Y12, Y4, Y4; \
+	VMULPS Y13, Y5, Y5; \
+	VMULPS Y12, Y6, Y6; \
+	VMULPS Y13, Y7, Y7; \
+	VMULPS Y12, Y8, Y8; \
+	VMULPS Y13, Y9, Y9; \
+	VMULPS Y12, Y10, Y10; \
+	VMULPS Y13, Y11, Y11; \
+	VMOVUPS 272(R8), Y12; \
+	VMOVUPS 304(R8), Y13; \
+	VADDPS Y12, Y0, Y0; \
+	VADDPS Y13, Y1, Y1; \
+	VADDPS Y12, Y2, Y2; \
+	VADDPS Y13, Y3, Y3; \
+	VADDPS Y12, Y4, Y4; \
+	VADDPS Y13, Y5, Y5; \
+	VADDPS Y12, Y6, Y6; \
+	VADDPS Y13, Y7, Y7; \
+	VADDPS Y12, Y8, Y8; \
+	VADDPS Y13, Y9, Y9; \
+	VADDPS Y12, Y10, Y10; \
+	VADDPS Y13, Y11, Y11
+
+#define SCALE_6x8 \
+	VMOVUPS 208(R8), Y12; \
+	VMULPS Y12, Y0, Y0; \
+	VMULPS Y12, Y2, Y2; \
+	VMULPS Y12, Y4, Y4; \
+	VMULPS Y12, Y6, Y6; \
+	VMULPS Y12, Y8, Y8; \
+	VMULPS Y12, Y10, Y10; \
+	VMOVUPS 272(R8), Y12; \
+	VADDPS Y12, Y0, Y0; \
+	VADDPS Y12, Y2, Y2; \
+	VADDPS Y12, Y4, Y4; \
+	VADDPS Y12, Y6, Y6; \
+	VADDPS Y12, Y8, Y8; \
+	VADDPS Y12, Y10, Y10
+
+#define SCALE_12x16 \
+	VMOVUPS 208(R8), Z12; \
+	VMULPS Z12, Z0, Z0; \
+	VMULPS Z12, Z1, Z1; \
+	VMULPS Z12, Z2, Z2; \
+	VMULPS Z12, Z3, Z3; \
+	VMULPS Z12, Z4, Z4; \
+	VMULPS Z12, Z5, Z5; \
+	VMULPS Z12, Z6, Z6; \
+	VMULPS Z12, Z7, Z7; \
+	VMULPS Z12, Z8, Z8; \
+	VMULPS Z12, Z9, Z9; \
+	VMULPS Z12, Z10, Z10; \
+	VMULPS Z12, Z11, Z11; \
+	VMOVUPS 272(R8), Z12; \
+	VADDPS Z12, Z0, Z0; \
+	VADDPS Z12, Z1, Z1; \
+	VADDPS Z12, Z2, Z2; \
+	VADDPS Z12, Z3, Z3; \
+	VADDPS Z12, Z4, Z4; \
+	VADDPS Z12, Z5, Z5; \
+	VADDPS Z12, Z6, Z6; \
+	VADDPS Z12, Z7, Z7; \
+	VADDPS Z12, Z8, Z8; \
+	VADDPS Z12, Z9, Z9; \
+	VADDPS Z12, Z10, Z10; \
+	VADDPS Z12, Z11, Z11

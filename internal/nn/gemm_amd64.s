@@ -80,6 +80,12 @@ tstore:
 	SHLQ $2, R9
 	MOVQ ep+64(FP), R8
 	BIAS_6x16
+	MOVL 336(R8), R10
+	TESTL R10, R10
+	JZ tnoscale
+	SCALE_6x16
+
+tnoscale:
 	MOVQ 192(R8), R10
 	TESTQ R10, R10
 	JZ tnores
@@ -158,6 +164,12 @@ ystore:
 	MOVQ ep+64(FP), R8
 	KMOVW 200(R8), K1
 	BIAS_12x16
+	MOVL 336(R8), R10
+	TESTL R10, R10
+	JZ ynoscale
+	SCALE_12x16
+
+ynoscale:
 	MOVQ 192(R8), R10
 	TESTQ R10, R10
 	JZ ynores

@@ -67,11 +67,12 @@ func conv2DImplicit(t *task, lo, hi int, _ *[]float32) {
 	}
 	panels := (g.oc + tileCols - 1) / tileCols
 	var ep epilogue
+	f := a.fusion(nil) // the residual pointer is set per tile
 	for row := lo; row < hi; row++ {
 		b, oy := row/g.oh, row%g.oh
 		for p := range panels {
 			cols := min(tileCols, g.oc-p*tileCols)
-			ep.set(a.bias, p*tileCols, cols, a.act)
+			ep.set(&f, p*tileCols, cols)
 			// 12-pixel AVX-512 tiles, then 6-pixel tiles, the last one
 			// overlapping its neighbour rather than running short
 			ox0 := 0

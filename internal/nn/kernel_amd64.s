@@ -342,6 +342,12 @@ loop8:
 store8:
 	MOVQ ep+48(FP), R8
 	BIAS_6x8
+	MOVL 336(R8), R10
+	TESTL R10, R10
+	JZ noscale8
+	SCALE_6x8
+
+noscale8:
 	MOVQ 192(R8), R10
 	TESTQ R10, R10
 	JZ nores8

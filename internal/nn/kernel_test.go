@@ -3,6 +3,7 @@ package nn
 import (
 	"math/rand/v2"
 	"testing"
+	"unsafe"
 )
 
 // TestAsmMatchesGo runs the convolutions with the assembly kernels and
@@ -193,5 +194,60 @@ func TestImplicitMatchesIm2col(t *testing.T) {
 			}
 		}
 		useAVX512 = saved512
+	}
+}
+
+// TestEpilogueLayout pins the offsets the assembly reads the epilogue at.
+func TestEpilogueLayout(t *testing.T) {
+	var e epilogue
+	for _, f := range []struct {
+		name      string
+		got, want uintptr
+	}{
+		{"bias", unsafe.Offsetof(e.bias), 0}, {"mask", unsafe.Offsetof(e.mask), 64},
+		{"lo", unsafe.Offsetof(e.lo), 128}, {"hi", unsafe.Offsetof(e.hi), 160},
+		{"res", unsafe.Offsetof(e.res), 192}, {"kmask", unsafe.Offsetof(e.kmask), 200},
+		{"scale", unsafe.Offsetof(e.scale), 208}, {"shift", unsafe.Offsetof(e.shift), 272},
+		{"hasScale", unsafe.Offsetof(e.hasScale), 336},
+	} {
+		if f.got != f.want {
+			t.Errorf("epilogue.%s at %d, the assembly reads %d", f.name, f.got, f.want)
+		}
+	}
+}
+
+// TestConv2DFusedMatchesOps checks bias, scale/shift, residual and ReLU in
+// the store against the same ops run one by one (equal to the bit), on
+// every kernel path.
+func TestConv2DFusedMatchesOps(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 13))
+	for _, mode := range []string{"avx512", "avx2", "go"} {
+		if (mode == "avx512" && !haveAVX512()) || (mode != "go" && !haveAVX2FMA()) {
+			continue
+		}
+		saved, saved512 := useAsm, useAVX512
+		useAsm, useAVX512 = mode != "go", mode == "avx512"
+		for _, tc := range []struct{ h, w, c, k, oc, stride int }{
+			{20, 20, 8, 3, 32, 1}, {9, 9, 16, 3, 24, 2}, {1, 1, 40, 1, 20, 1}, {18, 18, 3, 3, 5, 1}, {7, 30, 4, 1, 12, 1},
+		} {
+			x := randTensor(r, 1, tc.h, tc.w, tc.c)
+			w, _ := NewWeights4D(randTensor(r, tc.k, tc.k, tc.c, tc.oc))
+			bias, scale, shift := randTensor(r, tc.oc).Data, randTensor(r, tc.oc).Data, randTensor(r, tc.oc).Data
+			var want Tensor
+			Conv2D(&want, x, w, bias, tc.stride, Same, ActNone)
+			sc, _ := FromData(scale, tc.oc)
+			sh, _ := FromData(shift, tc.oc)
+			Mul(&want, &want, sc)
+			Add(&want, &want, sh)
+			res := randTensor(r, want.Shape...)
+			Add(&want, &want, res)
+			Relu(&want, &want)
+			var got Tensor
+			Conv2DFused(&got, x, w, tc.stride, Same, ConvEpilogue{Bias: bias, Scale: scale, Shift: shift, Residual: res, Act: ActRelu})
+			if d := maxDiff(got.Data, want.Data); d != 0 {
+				t.Errorf("%s %+v: fused differs by %g", mode, tc, d)
+			}
+		}
+		useAsm, useAVX512 = saved, saved512
 	}
 }

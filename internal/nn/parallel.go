@@ -25,10 +25,18 @@ type kernelArgs struct {
 	x, y    *Tensor
 	w       *Weights4D
 	bias    []float32
+	scale   []float32 // with shift: a convolution's per-channel affine step
+	shift   []float32
 	a, b, c []float32
 	g       convGeom
 	act     Activation
 	m, n, k int
+}
+
+// fusion returns a convolution's store-time steps; res is the residual
+// rows of the current block (or nil).
+func (a *kernelArgs) fusion(res []float32) fusion {
+	return fusion{bias: a.bias, scale: a.scale, shift: a.shift, res: res, act: a.act}
 }
 
 var pool struct {
