@@ -213,25 +213,35 @@ func MatchAt(similarity, threshold float64) idgate.FaceMatch {
 
 // analysis is one image after the recognition chain.
 type analysis struct {
-	img      *imagedecode.RGB
-	detected blazeface.Face
-	chain    faceapi.Face
-	face     Face
+	img        *imagedecode.RGB
+	frameScale float64        // detection frame size / image size (1 unless the image is huge)
+	detected   blazeface.Face // in detection frame pixels
+	chain      faceapi.Face   // in image pixels
+	face       Face
 }
 
 // analyse decodes img, detects its faces and runs the recognition chain on
 // the largest. A selfie with two faces of similar size is refused.
 func (e *Engine) analyse(ctx context.Context, ws *workspace, data []byte, who role, selfie bool) (analysis, error) {
-	var a analysis
 	if err := ctx.Err(); err != nil {
-		return a, err
+		return analysis{}, err
 	}
 	img, err := imagedecode.Decode(data, e.limits)
 	if err != nil {
-		return a, decodeError(err, who)
+		return analysis{}, decodeError(err, who)
 	}
-	a.img = img
-	setFrame(&ws.frame, img)
+	return e.analyseImage(ctx, ws, img, who, selfie)
+}
+
+// analyseImage is analyse after decoding.
+func (e *Engine) analyseImage(ctx context.Context, ws *workspace, img *imagedecode.RGB, who role, selfie bool) (analysis, error) {
+	a := analysis{img: img, frameScale: 1}
+	if frame, scale := detectionFrame(img); scale < 1 {
+		setFrame(&ws.frame, frame)
+		a.frameScale = scale
+	} else {
+		setFrame(&ws.frame, img)
+	}
 	res, err := e.detector.Detect(&ws.frame)
 	if err != nil {
 		return a, fmt.Errorf("face: detect: %w", err)
@@ -252,7 +262,11 @@ func (e *Engine) analyse(ctx context.Context, ws *workspace, data []byte, who ro
 
 // describe runs the chain after detection on a.detected.
 func (e *Engine) describe(ws *workspace, a *analysis, faces int) error {
-	raw := a.detected.RawBox
+	raw := a.detected.RawBox // frame pixels
+	if a.frameScale != 1 {
+		raw.Start.X, raw.Start.Y = raw.Start.X/a.frameScale, raw.Start.Y/a.frameScale
+		raw.End.X, raw.End.Y = raw.End.X/a.frameScale, raw.End.Y/a.frameScale
+	}
 	f, err := e.nets.Describe(&ws.chain, a.img, raw.Start.X, raw.Start.Y, raw.End.X, raw.End.Y)
 	if errors.Is(err, faceapi.ErrEmptyCrop) {
 		return &idgate.Error{Code: idgate.ENOFACE, Message: "the face is too small to analyse", Err: err}
@@ -296,6 +310,53 @@ func (e *Engine) ambiguous(res blazeface.Result, largest blazeface.Face) bool {
 		}
 	}
 	return false
+}
+
+// maxFramePixels bounds the detection frame: the detector and the
+// anti-spoof crop read the image as float32 (12 bytes a pixel), which for
+// a 24-megapixel upload would be 288 MB. Larger images are shrunk for those
+// two steps only (box filter); landmarks and descriptors still use every
+// pixel. Up to this size the chain is bit-identical to TF.js.
+const maxFramePixels = 2048 * 2048
+
+// detectionFrame returns img shrunk to at most maxFramePixels and the scale
+// (frame size / image size), or img and 1.
+func detectionFrame(img *imagedecode.RGB) (*imagedecode.RGB, float64) {
+	pixels := img.Width * img.Height
+	if pixels <= maxFramePixels {
+		return img, 1
+	}
+	scale := math.Sqrt(float64(maxFramePixels) / float64(pixels))
+	w := max(1, int(float64(img.Width)*scale))
+	h := max(1, int(float64(img.Height)*scale))
+	return shrink(img, w, h), float64(w) / float64(img.Width)
+}
+
+// shrink resamples img to w×h (smaller) by averaging the source pixels
+// that fall into each destination pixel.
+func shrink(img *imagedecode.RGB, w, h int) *imagedecode.RGB {
+	out := &imagedecode.RGB{Width: w, Height: h, Pix: make([]uint8, 3*w*h)}
+	for y := 0; y < h; y++ {
+		y0, y1 := y*img.Height/h, max((y+1)*img.Height/h, y*img.Height/h+1)
+		for x := 0; x < w; x++ {
+			x0, x1 := x*img.Width/w, max((x+1)*img.Width/w, x*img.Width/w+1)
+			var sum [3]int
+			for sy := y0; sy < y1; sy++ {
+				row := img.Pix[3*(sy*img.Width+x0) : 3*(sy*img.Width+x1)]
+				for i := 0; i < len(row); i += 3 {
+					sum[0] += int(row[i])
+					sum[1] += int(row[i+1])
+					sum[2] += int(row[i+2])
+				}
+			}
+			n := (y1 - y0) * (x1 - x0)
+			o := 3 * (y*w + x)
+			for c := range 3 {
+				out.Pix[o+c] = uint8((sum[c] + n/2) / n)
+			}
+		}
+	}
+	return out
 }
 
 // setFrame writes img into t as [1,H,W,3] float32, the detector's input.

@@ -482,3 +482,54 @@ func TestFaceSelection(t *testing.T) {
 		})
 	}
 }
+
+// TestHugeImageUsesBoundedFrame: a 7-megapixel photo is detected on a
+// shrunk frame, yet described at full resolution, and gives the same
+// person as the original.
+func TestHugeImageUsesBoundedFrame(t *testing.T) {
+	e := testEngine(t)
+	ctx := context.Background()
+	small := decodeTestImage(t, "family2_lady_1")
+	const k = 7
+	big := &imagedecode.RGB{Width: small.Width * k, Height: small.Height * k}
+	big.Pix = make([]uint8, 3*big.Width*big.Height)
+	for y := 0; y < big.Height; y++ {
+		for x := 0; x < big.Width; x++ {
+			r, g, b := small.At(x/k, y/k)
+			copy(big.Pix[3*(y*big.Width+x):], []uint8{r, g, b})
+		}
+	}
+	ws := &workspace{}
+	want, err := e.analyseImage(ctx, ws, small, roleImage, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := e.analyseImage(ctx, ws, big, roleImage, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.frameScale >= 1 || len(ws.frame.Data) > 3*maxFramePixels {
+		t.Errorf("frame scale %v, %d values: want a shrunk frame", got.frameScale, len(ws.frame.Data))
+	}
+	if d := math.Abs(got.face.Box.X/k - want.face.Box.X); d > 0.03*want.face.Box.Width {
+		t.Errorf("box x %v, want about %v", got.face.Box.X, k*want.face.Box.X)
+	}
+	if d := math.Abs(got.face.Box.Width/k - want.face.Box.Width); d > 0.03*want.face.Box.Width {
+		t.Errorf("box width %v, want about %v", got.face.Box.Width, k*want.face.Box.Width)
+	}
+	if sim := Similarity(&got.face, &want.face); sim < 0.95 {
+		t.Errorf("similarity to the original %v, want ≥ 0.95", sim)
+	}
+}
+
+func TestShrinkAverages(t *testing.T) {
+	img := &imagedecode.RGB{Width: 4, Height: 2, Pix: []uint8{
+		0, 0, 0, 10, 10, 10, 100, 0, 0, 200, 0, 0,
+		20, 20, 20, 30, 30, 30, 0, 50, 0, 0, 150, 0,
+	}}
+	got := shrink(img, 2, 1)
+	want := []uint8{15, 15, 15, 75, 50, 0}
+	if !bytes.Equal(got.Pix, want) {
+		t.Errorf("shrink = %v, want %v", got.Pix, want)
+	}
+}
