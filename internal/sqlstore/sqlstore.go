@@ -2,13 +2,20 @@
 // engines: SQLite (modernc.org/sqlite, one WAL file, the default) and
 // PostgreSQL (pgx's database/sql driver). SQL is written once with `?`
 // placeholders and rebound to `$n` for PostgreSQL; the schema is kept per
-// engine under migrations/ and applied by Migrate.
+// engine under migrations/ and applied by Migrate, each migration in its own
+// transaction and recorded in schema_migrations.
 //
 // All writes go through one writer goroutine that commits concurrent
-// operations together (group commit), each under its own SAVEPOINT so that
-// one operation's failure undoes only that operation. Personal data is
-// sealed with pii.Sealer before it reaches the database; ID numbers are
-// stored only as blind indexes.
+// operations together (group commit, see writer.go): one commit, and one
+// fsync, for every batch; a failing operation is undone alone. Every write
+// that takes an *idgate.AuditEntry appends it in the same transaction, to a
+// hash chain whose head (audit_head) every replica shares.
+//
+// Schema conventions: times are BIGINT Unix nanoseconds (UTC) on both
+// engines; personal data lives only in `sealed` columns (pii.Sealer, bound
+// to the row by rowContext); ID numbers appear only as `lookup` blind
+// indexes. Maintain is the daily housekeeping; Reseal re-encrypts after a
+// key rotation.
 package sqlstore
 
 import (
