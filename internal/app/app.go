@@ -111,7 +111,7 @@ func New(ctx context.Context, st *sqlstore.Store, cfg Config) (*App, error) {
 	}
 	sc := &securecitizen.Handler{Verify: a.Verify, Auth: a.Auth, Registry: a.Monitor, Log: cfg.Log, MaxBody: cfg.MaxBody, Now: cfg.Now}
 	dash, err := dashboard.New(dashboard.Config{
-		Store: st, Registries: a.Monitor, SandboxKey: a.SandboxKey,
+		Store: st, Registries: a.Monitor, SandboxKey: a.SandboxKey, SandboxSubscriptionKey: a.SandboxSubscriptionKey,
 		SecureCookies: cfg.SecureCookies, Log: cfg.Log, Now: cfg.Now,
 	})
 	if err != nil {

@@ -136,7 +136,7 @@ type consoleView struct {
 }
 
 func (s *Server) sandbox(w http.ResponseWriter, r *http.Request, c *pageCtx) error {
-	v := consoleView{Key: s.cfg.SandboxKey, Samples: samples}
+	v := consoleView{Key: s.cfg.SandboxKey, SubKey: s.cfg.SandboxSubscriptionKey, Samples: samples}
 	return s.render(w, http.StatusOK, "sandbox", pageFor(c, "sandbox", "Sandbox console", v))
 }
 

@@ -74,8 +74,10 @@ type Config struct {
 	Registries RegistryHealth // optional
 	// Replay re-sends a webhook event; nil hides the replay buttons.
 	Replay ReplayFunc
-	// SandboxKey pre-fills the sandbox console's key field.
-	SandboxKey string
+	// SandboxKey and SandboxSubscriptionKey pre-fill the sandbox console's
+	// key fields.
+	SandboxKey             string
+	SandboxSubscriptionKey string
 	// SecureCookies forces the Secure attribute on cookies (set it behind
 	// a TLS-terminating proxy); cookies are Secure anyway on TLS requests.
 	SecureCookies bool
