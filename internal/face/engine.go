@@ -214,7 +214,7 @@ func MatchAt(similarity, threshold float64) idgate.FaceMatch {
 // analysis is one image after the recognition chain.
 type analysis struct {
 	img        *imagedecode.RGB
-	frameScale float64        // detection frame size / image size (1 unless the image is huge)
+	frameScale float64        // detection frame size / image size (1, or 0 for 1, unless the image is huge)
 	detected   blazeface.Face // in detection frame pixels
 	chain      faceapi.Face   // in image pixels
 	face       Face
@@ -263,9 +263,9 @@ func (e *Engine) analyseImage(ctx context.Context, ws *workspace, img *imagedeco
 // describe runs the chain after detection on a.detected.
 func (e *Engine) describe(ws *workspace, a *analysis, faces int) error {
 	raw := a.detected.RawBox // frame pixels
-	if a.frameScale != 1 {
-		raw.Start.X, raw.Start.Y = raw.Start.X/a.frameScale, raw.Start.Y/a.frameScale
-		raw.End.X, raw.End.Y = raw.End.X/a.frameScale, raw.End.Y/a.frameScale
+	if s := a.frameScale; s != 0 && s != 1 {
+		raw.Start.X, raw.Start.Y = raw.Start.X/s, raw.Start.Y/s
+		raw.End.X, raw.End.Y = raw.End.X/s, raw.End.Y/s
 	}
 	f, err := e.nets.Describe(&ws.chain, a.img, raw.Start.X, raw.Start.Y, raw.End.X, raw.End.Y)
 	if errors.Is(err, faceapi.ErrEmptyCrop) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"math"
 
 	"github.com/idgate/idgate/internal/face/imagedecode"
 	"github.com/idgate/idgate/internal/nn"
@@ -61,6 +62,11 @@ var ErrEmptyCrop = errors.New("face crop is empty")
 // alignment box → recognition crop → 128-d descriptor.
 func (n *Nets) Describe(ws *Workspace, img *imagedecode.RGB, x1, y1, x2, y2 float64) (Face, error) {
 	var f Face
+	for _, v := range [...]float64{x1, y1, x2, y2} {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return f, fmt.Errorf("detector box (%v, %v)-(%v, %v): %w", x1, y1, x2, y2, ErrEmptyCrop)
+		}
+	}
 	frame := NewFrame(img.Width, img.Height)
 	det, cropBox := frame.DetectionBoxes(x1, y1, x2, y2)
 	lmRect := frame.ClipFloor(cropBox)

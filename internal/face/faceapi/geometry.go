@@ -57,7 +57,9 @@ func (f Frame) ClipFloor(b Box) image.Rectangle {
 	w := math.Min(b.X+b.Width-x, float64(f.Width)-x)
 	h := math.Min(b.Y+b.Height-y, float64(f.Height)-y)
 	fx, fy := int(math.Floor(x)), int(math.Floor(y))
-	return image.Rect(fx, fy, fx+int(math.Floor(w)), fy+int(math.Floor(h)))
+	// Not image.Rect, which would swap the corners of a box lying wholly
+	// outside the frame (negative width) into a non-empty rectangle.
+	return image.Rectangle{Min: image.Pt(fx, fy), Max: image.Pt(fx+int(math.Floor(w)), fy+int(math.Floor(h)))}
 }
 
 // ToImage converts a frame rectangle to image coordinates.
@@ -119,7 +121,7 @@ func AlignDlib(pts *[68]Point, cropW, cropH int) Alignment {
 	x := int(math.Floor(math.Max(0, c.X-0.5*float64(size))))
 	y := int(math.Floor(math.Max(0, c.Y-0.43*float64(size))))
 	w, h := min(size, cropW+x), min(size, cropH+y)
-	return Alignment{Box: image.Rect(x, y, x+w, y+h), LeftEye: le, RightEye: re, Mouth: mo, Size: size}
+	return Alignment{Box: image.Rectangle{Min: image.Pt(x, y), Max: image.Pt(x+w, y+h)}, LeftEye: le, RightEye: re, Mouth: mo, Size: size}
 }
 
 // centre sums from zero in index order, then divides, as face-api does.

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"image"
 	"math"
 	"os"
@@ -221,5 +222,21 @@ func TestGeometryMatchesOracle(t *testing.T) {
 				t.Errorf("recognition crop %v, oracle %v", rec, f.RecognitionCrop.rect())
 			}
 		})
+	}
+}
+
+func TestDescribeRejectsDegenerateBoxes(t *testing.T) {
+	nets := testNets(t)
+	img := testImage(t, "family1_dad_1")
+	var ws Workspace
+	for _, box := range [][4]float64{
+		{math.NaN(), 0, 10, 10},
+		{0, 0, math.Inf(1), 10},
+		{50, 50, 50, 50},         // empty
+		{-900, -900, -800, -800}, // outside the frame
+	} {
+		if _, err := nets.Describe(&ws, img, box[0], box[1], box[2], box[3]); !errors.Is(err, ErrEmptyCrop) {
+			t.Errorf("box %v: %v, want ErrEmptyCrop", box, err)
+		}
 	}
 }
