@@ -12,11 +12,13 @@ import (
 
 // WalletConfig configures the native wallet API.
 type WalletConfig struct {
-	// AllowSelfTopUp lets a tenant's own API key top up its own wallet
-	// (POST /v1/wallet/top-ups). It is meant for sandbox servers, where
-	// integrators rehearse 402 and top-ups. Otherwise top-ups are an
-	// operator's act (`idgate wallet topup`), and the endpoint answers 403:
-	// idgate has no operator credential on the API yet.
+	// AllowSelfTopUp lets a sandbox tenant's own API key top up its own
+	// wallet (POST /v1/wallet/top-ups), for sandbox servers where
+	// integrators rehearse top-ups. Live tenants are refused (403) even
+	// then: `idgate serve` runs with the sandbox on by default, and a live
+	// tenant must not be able to mint its own credit. Top-ups of live
+	// tenants are an operator's act (`idgate wallet topup`, the dashboard);
+	// the API has no operator credential yet.
 	AllowSelfTopUp bool
 	// MaxTopUp caps one top-up, in minor units; default DefaultMaxTopUp.
 	MaxTopUp int64
@@ -71,9 +73,9 @@ func (wa *walletAPI) topUp(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !wa.cfg.AllowSelfTopUp {
+	if !wa.cfg.AllowSelfTopUp || !p.Tenant.Sandbox {
 		return idgate.Errorf(idgate.EFORBIDDEN,
-			"this server does not let tenants top up their own wallet: an operator does it with `idgate wallet topup`")
+			"only sandbox tenants may top up their own wallet, on servers that allow it: an operator tops up live wallets with `idgate wallet topup`")
 	}
 	var in topUpRequest
 	if err := httpx.DecodeJSON(w, r, wa.s.MaxBody, true, &in); err != nil {

@@ -59,6 +59,7 @@ func TestWalletTopUpRefusals(t *testing.T) {
 		wantField string
 	}{
 		{"not allowed", client{t, hClosed, aClosed.SandboxKey}, `{"amount": 100}`, http.StatusForbidden, ""},
+		{"live tenant", client{t, h, otherTenant(t, st)}, `{"amount": 100}`, http.StatusForbidden, ""},
 		{"no credentials", client{t, h, ""}, `{"amount": 100}`, http.StatusUnauthorized, ""},
 		{"zero", client{t, h, a.SandboxKey}, `{"amount": 0}`, http.StatusBadRequest, "amount"},
 		{"negative", client{t, h, a.SandboxKey}, `{"amount": -5}`, http.StatusBadRequest, "amount"},
