@@ -106,3 +106,49 @@ func BenchmarkPostgresPlainTx(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkReads measures the lookups every verification request makes
+// (credential, registry record, fraud listings) and a verification read
+// back, in parallel, on SQLite's reader pool.
+//
+//	go test -run XXX -bench Reads ./internal/sqlstore
+func BenchmarkReads(b *testing.B) {
+	st := openURL(b, "sqlite://"+filepath.Join(b.TempDir(), "idgate.db"))
+	ctx := context.Background()
+	if err := st.CreateTenant(ctx, &idgate.Tenant{ID: "t", Name: "Bench"}, nil); err != nil {
+		b.Fatal(err)
+	}
+	if err := st.CreateCredential(ctx, &idgate.Credential{ID: "key-t", TenantID: "t", Kind: idgate.APIKey, SecretHash: make([]byte, 32)}, nil); err != nil {
+		b.Fatal(err)
+	}
+	v := storetest.NewVerification("v-1", "t", time.Now())
+	if err := st.CreateVerification(ctx, v, nil); err != nil {
+		b.Fatal(err)
+	}
+	rec := v.Result.Record
+	if _, err := st.PutRecords(ctx, []*idgate.Record{rec}); err != nil {
+		b.Fatal(err)
+	}
+	reads := []struct {
+		name string
+		read func() error
+	}{
+		{"credential", func() error { _, err := st.Credential(ctx, "key-t"); return err }},
+		{"record", func() error { _, err := st.Record(ctx, rec.Country, rec.IDType, rec.Number); return err }},
+		{"fraud-listings", func() error { _, err := st.FraudListingsFor(ctx, rec.Country, rec.Number); return err }},
+		{"verification", func() error { _, err := st.Verification(ctx, "t", "v-1"); return err }},
+	}
+	for _, r := range reads {
+		b.Run(r.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if err := r.read(); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		})
+	}
+}

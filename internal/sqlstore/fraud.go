@@ -73,7 +73,7 @@ func (s *Store) FraudListings(ctx context.Context, tenantID string, limit int) (
 }
 
 func (s *Store) fraudListings(ctx context.Context, query string, args ...any) ([]idgate.FraudListing, error) {
-	rows, err := s.read.QueryContext(ctx, s.q(query), args...)
+	rows, err := s.readRows(ctx, query, args...)
 	if err != nil {
 		return nil, dbError(err, "list fraud listings")
 	}

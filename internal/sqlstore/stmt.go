@@ -121,6 +121,26 @@ func (s *Store) readRow(ctx context.Context, query string, args ...any) *sql.Row
 	return st.QueryRowContext(ctx, args...)
 }
 
+// readRows runs a read query (written with `?`), prepared on SQLite.
+func (s *Store) readRows(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if s.readPrepared == nil {
+		return s.read.QueryContext(ctx, s.q(query), args...)
+	}
+	st, ok := s.readPrepared.m.Load(query)
+	if !ok {
+		prepared, err := s.read.PrepareContext(ctx, query)
+		if err != nil {
+			return nil, err
+		}
+		if st, ok = s.readPrepared.m.LoadOrStore(query, prepared); ok {
+			prepared.Close()
+		} else {
+			st = prepared
+		}
+	}
+	return st.(*sql.Stmt).QueryContext(ctx, args...)
+}
+
 func (r *readStmts) close() {
 	r.m.Range(func(_, st any) bool {
 		st.(*sql.Stmt).Close()

@@ -212,8 +212,8 @@ func (s *Store) scanVerification(sc interface{ Scan(...any) error }) (*idgate.Ve
 // Verification returns one verification of the tenant. Another tenant's id
 // is ENOTFOUND, like an unknown one.
 func (s *Store) Verification(ctx context.Context, tenantID, id string) (*idgate.Verification, error) {
-	v, err := s.scanVerification(s.read.QueryRowContext(ctx, s.q("SELECT "+verificationColumns+
-		" FROM verifications WHERE id = ? AND tenant_id = ?"), id, tenantID))
+	v, err := s.scanVerification(s.readRow(ctx, "SELECT "+verificationColumns+
+		" FROM verifications WHERE id = ? AND tenant_id = ?", id, tenantID))
 	if err != nil {
 		return nil, notFound(err, "verification not found")
 	}
@@ -226,8 +226,8 @@ func (s *Store) VerificationByIdempotencyKey(ctx context.Context, tenantID, key 
 	if key == "" {
 		return nil, idgate.Errorf(idgate.ENOTFOUND, "verification not found")
 	}
-	v, err := s.scanVerification(s.read.QueryRowContext(ctx, s.q("SELECT "+verificationColumns+
-		" FROM verifications WHERE tenant_id = ? AND idempotency_key = ?"), tenantID, key))
+	v, err := s.scanVerification(s.readRow(ctx, "SELECT "+verificationColumns+
+		" FROM verifications WHERE tenant_id = ? AND idempotency_key = ?", tenantID, key))
 	if err != nil {
 		return nil, notFound(err, "verification not found")
 	}
