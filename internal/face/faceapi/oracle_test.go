@@ -240,3 +240,19 @@ func TestDescribeRejectsDegenerateBoxes(t *testing.T) {
 		}
 	}
 }
+
+// FuzzDescribeBox: any detector box gives a result or ErrEmptyCrop, never
+// a panic.
+func FuzzDescribeBox(f *testing.F) {
+	f.Add(10.45, 25.23, 184.86, 232.44)
+	f.Add(-500.0, -20.0, 5.0, 900.0)
+	f.Add(100.0, 100.0, 100.5, 100.5)
+	nets := testNets(f)
+	img := testImage(f, "edge_tiny_24x32")
+	var ws Workspace
+	f.Fuzz(func(t *testing.T, x1, y1, x2, y2 float64) {
+		if _, err := nets.Describe(&ws, img, x1, y1, x2, y2); err != nil && !errors.Is(err, ErrEmptyCrop) {
+			t.Fatalf("box (%v,%v)-(%v,%v): %v", x1, y1, x2, y2, err)
+		}
+	})
+}
