@@ -40,6 +40,10 @@ type AdminStore interface {
 	// SetAdminPassword replaces an admin's password hash and ends all of
 	// the admin's sessions, with audit. Errors: ENOTFOUND.
 	SetAdminPassword(ctx context.Context, id, passwordHash string, audit *AuditEntry) error
+	// SetAdminDisabled disables an admin at `at` (ending all of the
+	// admin's sessions) or, with a nil at, enables it again, with audit.
+	// Errors: ENOTFOUND.
+	SetAdminDisabled(ctx context.Context, id string, at *time.Time, audit *AuditEntry) error
 	// AdminByEmail returns the admin with that (case-insensitive) email.
 	// Errors: ENOTFOUND.
 	AdminByEmail(ctx context.Context, email string) (*Admin, error)

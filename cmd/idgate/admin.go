@@ -23,6 +23,8 @@ const adminUsage = `usage: idgate admin create|password|list [flags]
 
   create    --email E [--password-stdin]   add a dashboard operator
   password  --email E [--password-stdin]   set a new password (signs the operator out everywhere)
+  disable   --email E                      stop an operator signing in (signs them out everywhere)
+  enable    --email E                      let a disabled operator sign in again
   list                                     list operators
 
 The dashboard is served by 'idgate serve' under /admin.
@@ -47,6 +49,8 @@ func runAdmin(ctx context.Context, args []string, st idgate.Store, stdout, stder
 		return runAdminCreate(ctx, args[1:], as, os.Stdin, stdout, stderr)
 	case "password":
 		return runAdminPassword(ctx, args[1:], as, os.Stdin, stdout, stderr)
+	case "disable", "enable":
+		return runAdminDisable(ctx, args[0], args[1:], as, stdout, stderr)
 	case "list":
 		return runAdminList(ctx, args[1:], as, stdout, stderr)
 	case "-h", "--help", "help":
@@ -96,6 +100,33 @@ func runAdminPassword(ctx context.Context, args []string, st idgate.AdminStore, 
 		return err
 	}
 	fmt.Fprintf(stdout, "password of %s changed; their sessions have ended\n", a.Email)
+	return nil
+}
+
+func runAdminDisable(ctx context.Context, verb string, args []string, st idgate.AdminStore, stdout, stderr io.Writer) error {
+	fs := newFlagSet("admin "+verb, "admin "+verb+" --email E", "  idgate admin "+verb+" --email ops@example.com\n", stderr)
+	email := fs.String("email", "", "the operator's email (required)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	addr, err := adminEmail(*email, fs.NArg())
+	if err != nil {
+		return err
+	}
+	a, err := st.AdminByEmail(ctx, addr)
+	if err != nil {
+		return fmt.Errorf("operator %s: %w", addr, err)
+	}
+	now := time.Now().UTC()
+	var at *time.Time
+	if verb == "disable" {
+		at = &now
+	}
+	audit := &idgate.AuditEntry{Time: now, Actor: adminActor, Action: "admin." + verb, Subject: a.ID}
+	if err := st.SetAdminDisabled(ctx, a.ID, at, audit); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "operator %s %sd\n", a.Email, verb)
 	return nil
 }
 

@@ -63,6 +63,19 @@ func TestAdminCommands(t *testing.T) {
 	if !dashboard.VerifyPassword(a.PasswordHash, "a brand new password") {
 		t.Error("password did not change")
 	}
+	if err := runAdmin(ctx, []string{"disable", "--email", "ops@example.com"}, st, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	if a, _ := st.AdminByEmail(ctx, "ops@example.com"); a.Active() {
+		t.Error("operator still active after disable")
+	}
+	out.Reset()
+	if err := runAdmin(ctx, []string{"list"}, st, &out, &errOut); err != nil || !strings.Contains(out.String(), "disabled") {
+		t.Errorf("list after disable printed %q (%v)", out.String(), err)
+	}
+	if err := runAdmin(ctx, []string{"enable", "--email", "ops@example.com"}, st, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
 	out.Reset()
 	if err := runAdmin(ctx, []string{"list"}, st, &out, &errOut); err != nil {
 		t.Fatal(err)

@@ -512,3 +512,24 @@ func TestAssetsAreFingerprinted(t *testing.T) {
 		t.Errorf("stale version cached for good: %q", resp.Header.Get("Cache-Control"))
 	}
 }
+
+func TestDisabledAdminIsSignedOut(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	c := f.client(t)
+	c.mustLogin()
+	a, err := f.store.AdminByEmail(ctx, adminEmail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := timeNow()
+	if err := f.store.SetAdminDisabled(ctx, a.ID, &now, nil); err != nil {
+		t.Fatal(err)
+	}
+	if resp, _ := c.get("/admin/"); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("disabled admin's session: status %d, want 303 to sign-in", resp.StatusCode)
+	}
+	if resp, _ := c.login(adminEmail, adminPassword); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("disabled admin signing in: status %d, want 401", resp.StatusCode)
+	}
+}

@@ -58,6 +58,28 @@ func (s *Store) SetAdminPassword(ctx context.Context, id, passwordHash string, a
 	})
 }
 
+// SetAdminDisabled disables an admin at `at` and ends its sessions, or
+// enables it again when at is nil, with audit. Errors: ENOTFOUND.
+func (s *Store) SetAdminDisabled(ctx context.Context, id string, at *time.Time, audit *idgate.AuditEntry) error {
+	return s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.q("UPDATE admins SET disabled_at = ? WHERE id = ?"), nullNanos(at), id)
+		if err != nil {
+			return dbError(err, "disable admin")
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return dbError(err, "disable admin")
+		} else if n == 0 {
+			return idgate.Errorf(idgate.ENOTFOUND, "admin not found")
+		}
+		if at != nil {
+			if _, err := tx.ExecContext(ctx, s.q("DELETE FROM admin_sessions WHERE admin_id = ?"), id); err != nil {
+				return dbError(err, "end admin sessions")
+			}
+		}
+		return s.appendAudit(ctx, tx, audit)
+	})
+}
+
 const adminColumns = "id, email, password_hash, created_at, disabled_at"
 
 func scanAdmin(sc interface{ Scan(...any) error }) (*idgate.Admin, error) {

@@ -62,6 +62,28 @@ func TestAdminAccountsAndSessions(t *testing.T) {
 		if err := st.SetAdminPassword(ctx, "no-such-admin", "h", nil); idgate.ErrorCode(err) != idgate.ENOTFOUND {
 			t.Errorf("unknown admin: err %v, want ENOTFOUND", err)
 		}
+		again := &idgate.AdminSession{TokenHash: []byte("again-hash"), AdminID: a.ID, CSRFToken: "c3", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}
+		if err := st.CreateAdminSession(ctx, again); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.SetAdminDisabled(ctx, a.ID, &now, nil); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := st.Admin(ctx, a.ID); got.Active() {
+			t.Error("admin still active after SetAdminDisabled")
+		}
+		if _, err := st.AdminSession(ctx, []byte("again-hash"), now); idgate.ErrorCode(err) != idgate.ENOTFOUND {
+			t.Errorf("session of a disabled admin: err %v, want ENOTFOUND", err)
+		}
+		if err := st.SetAdminDisabled(ctx, a.ID, nil, nil); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := st.Admin(ctx, a.ID); !got.Active() {
+			t.Error("admin not active after enabling")
+		}
+		if err := st.SetAdminDisabled(ctx, "nope", &now, nil); idgate.ErrorCode(err) != idgate.ENOTFOUND {
+			t.Errorf("disable unknown admin: err %v, want ENOTFOUND", err)
+		}
 		if err := st.DeleteAdminSession(ctx, []byte("never-existed")); err != nil {
 			t.Errorf("deleting a missing session: %v", err)
 		}
