@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"fmt"
 	"html"
 	"net/http"
 	"net/http/httptest"
@@ -531,5 +532,20 @@ func TestDisabledAdminIsSignedOut(t *testing.T) {
 	}
 	if resp, _ := c.login(adminEmail, adminPassword); resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("disabled admin signing in: status %d, want 401", resp.StatusCode)
+	}
+}
+
+func TestLoginRateLimitPerAddress(t *testing.T) {
+	f := newFixture(t)
+	c := f.client(t)
+	// Guessing across many accounts from one address: 20 failures, then
+	// even the right password for a fresh account is refused.
+	for i := range 20 {
+		if resp, _ := c.login(fmt.Sprintf("guess%d@example.com", i), "wrong password!!"); resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("attempt %d: status %d, want 401", i+1, resp.StatusCode)
+		}
+	}
+	if resp, _ := c.login(adminEmail, adminPassword); resp.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("21st attempt from the address: status %d, want 429", resp.StatusCode)
 	}
 }
