@@ -1,3 +1,5 @@
+//go:build !noasm
+
 package nn
 
 // Implemented in kernel_amd64.s (AVX2 + FMA).

@@ -1,4 +1,4 @@
-//go:build !amd64
+//go:build !amd64 || noasm
 
 package nn
 
@@ -45,3 +45,7 @@ func sgemmTaps6x16(ntaps, kc int, a0 *float32, offs *int, lda int, b *float32, c
 func sgemmTaps12x16(ntaps, kc int, a0 *float32, offs *int, lda int, b *float32, c *float32, ldc int, ep *epilogue) {
 	panic("nn: no assembly kernels on this architecture")
 }
+
+func haveAVX2FMA() bool { return false }
+
+func haveAVX512() bool { return false }
