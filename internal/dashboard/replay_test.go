@@ -68,6 +68,9 @@ func TestWebhookReplay(t *testing.T) {
 			t.Errorf("webhooks page lacks %q", want)
 		}
 	}
+	if _, page := c.get("/admin/verifications/" + v.ID); !strings.Contains(page, "Webhook deliveries") || !strings.Contains(page, "receiver answered 503") {
+		t.Errorf("verification page does not list its webhook deliveries")
+	}
 	if _, _, ok, err := st.QueueDepth(ctx); err != nil || !ok {
 		t.Fatalf("QueueDepth with River's tables: ok %v, err %v", ok, err)
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/idgate/idgate"
+	"github.com/idgate/idgate/internal/sqlstore"
 )
 
 // ActionPIIReveal is the audit action recorded when an operator reveals a
@@ -112,11 +113,12 @@ type check struct {
 }
 
 type verificationView struct {
-	V        *idgate.Verification
-	Tenant   string
-	Revealed bool
-	Checks   []check
-	Photo    template.URL // data URI of the registry photo, only when revealed
+	V          *idgate.Verification
+	Tenant     string
+	Revealed   bool
+	Checks     []check
+	Photo      template.URL // data URI of the registry photo, only when revealed
+	Deliveries []*sqlstore.WebhookDelivery
 }
 
 func (s *Server) verification(w http.ResponseWriter, r *http.Request, c *pageCtx) error {
@@ -150,6 +152,11 @@ func (s *Server) showVerification(w http.ResponseWriter, r *http.Request, c *pag
 	}
 	if reveal && v.Result != nil && v.Result.Record != nil {
 		view.Photo = photoURI(v.Result.Record.Photo)
+	}
+	if ws, ok := s.store.(WebhookStore); ok {
+		if view.Deliveries, err = ws.WebhookDeliveries(r.Context(), sqlstore.WebhookDeliveryFilter{TenantID: v.TenantID, VerificationID: v.ID}); err != nil {
+			return err
+		}
 	}
 	return s.render(w, http.StatusOK, "verification", pageFor(c, "verifications", "Verification "+short(v.ID), view))
 }
