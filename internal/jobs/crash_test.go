@@ -37,6 +37,7 @@ func TestCrashSafety(t *testing.T) {
 	bin := buildIdgate(t)
 	for _, engine := range []string{"sqlite", "postgres"} {
 		t.Run(engine, func(t *testing.T) {
+			t.Parallel() // PostgreSQL's recovery is mostly waiting for a lease
 			dbURL := ""
 			if engine == "postgres" {
 				dbURL = sqlstoretest.PostgresURL(t) // skips without IDGATE_TEST_DATABASE_URL
