@@ -2,13 +2,12 @@ package nn
 
 import "unsafe"
 
-// Implicit GEMM for stride-1 convolutions: instead of copying every
-// receptive field into an im2col buffer (kh·kw copies of the input), the
-// kernel reads the tile's rows straight from the input, tap by tap. The
-// input is zero-padded once into a scratch buffer so that every output
-// pixel is an interior one. Tiles run along one output row (consecutive
-// pixels are c floats apart), so rows narrower than a tile take the im2col
-// path instead.
+// Implicit GEMM: instead of copying every receptive field into an im2col
+// buffer (kh·kw copies of the input), the kernel reads the tile's rows
+// straight from the input, tap by tap. The input is zero-padded once into a
+// scratch buffer so that every output pixel is an interior one. Tiles run
+// along one output row (consecutive pixels are stride·c floats apart), so
+// narrow rows take the im2col path instead.
 
 const maxTaps = 49 // up to 7×7
 
@@ -22,13 +21,14 @@ const implicitMinWidth = 16
 
 // useImplicit reports whether conv geometry g takes the implicit path.
 func useImplicit(g convGeom) bool {
-	return implicitEnabled && useAsm && g.stride == 1 && g.kh*g.kw > 1 && g.kh*g.kw <= maxTaps && g.ow >= implicitMinWidth
+	return implicitEnabled && useAsm && g.kh*g.kw > 1 && g.kh*g.kw <= maxTaps && g.ow >= implicitMinWidth
 }
 
-// padForImplicit returns x zero-padded to (oh+kh-1)×(ow+kw-1), or x's data
-// itself when no padding is needed; buf is the scratch to pad into.
+// padForImplicit returns x zero-padded to the ((oh-1)·stride+kh) ×
+// ((ow-1)·stride+kw) the windows cover, or x's data itself when that is x;
+// buf is the scratch to pad into.
 func padForImplicit(buf *[]float32, x *Tensor, g convGeom) (data []float32, hp, wp int) {
-	hp, wp = g.oh+g.kh-1, g.ow+g.kw-1
+	hp, wp = (g.oh-1)*g.stride+g.kh, (g.ow-1)*g.stride+g.kw
 	if g.padT == 0 && g.padL == 0 && hp == g.h && wp == g.w {
 		return x.Data, hp, wp
 	}
@@ -98,10 +98,12 @@ func implicitTile(a *kernelArgs, ep *epilogue, b, oy, ox0, p, hp, wp int, offs *
 	if a.c != nil {
 		ep.res = unsafe.Pointer(&a.c[pix*g.oc+p*tileCols])
 	}
-	a0, bp, out := &a.a[((b*hp+oy)*wp+ox0)*c], &a.w.packed[p*kAll*tileCols], &a.y.Data[pix*g.oc+p*tileCols]
+	a0 := &a.a[((b*hp+oy*g.stride)*wp+ox0*g.stride)*c]
+	bp, out := &a.w.packed[p*kAll*tileCols], &a.y.Data[pix*g.oc+p*tileCols]
+	lda := g.stride * c // the next output pixel's window
 	if wide {
-		sgemmTaps12x16(g.kh*g.kw, c, a0, &offs[0], c, bp, out, g.oc, ep)
+		sgemmTaps12x16(g.kh*g.kw, c, a0, &offs[0], lda, bp, out, g.oc, ep)
 		return
 	}
-	sgemmTaps6x16(g.kh*g.kw, c, a0, &offs[0], c, bp, out, g.oc, ep)
+	sgemmTaps6x16(g.kh*g.kw, c, a0, &offs[0], lda, bp, out, g.oc, ep)
 }

@@ -166,8 +166,9 @@ func TestImplicitMatchesIm2col(t *testing.T) {
 		}
 		saved512 := useAVX512
 		useAVX512 = avx512
-		for _, tc := range []struct{ h, w, c, k, oc int }{
-			{8, 18, 8, 3, 16}, {9, 19, 3, 3, 5}, {14, 23, 16, 3, 40}, {35, 35, 32, 3, 32}, {10, 21, 4, 5, 24}, {5, 16, 8, 3, 8},
+		for _, tc := range []struct{ h, w, c, k, oc, stride int }{
+			{8, 18, 8, 3, 16, 1}, {9, 19, 3, 3, 5, 1}, {14, 23, 16, 3, 40, 1}, {35, 35, 32, 3, 32, 1}, {10, 21, 4, 5, 24, 1},
+			{5, 16, 8, 3, 8, 1}, {40, 40, 3, 5, 24, 2}, {37, 41, 3, 7, 32, 2}, {35, 36, 32, 3, 64, 2},
 		} {
 			for _, pad := range []Padding{Same, Valid} {
 				for _, withRes := range []bool{false, true} {
@@ -176,17 +177,17 @@ func TestImplicitMatchesIm2col(t *testing.T) {
 					bias := randTensor(r, tc.oc).Data
 					var ref Tensor
 					implicitEnabled = false
-					Conv2D(&ref, x, w, bias, 1, pad, ActNone)
+					Conv2D(&ref, x, w, bias, tc.stride, pad, ActNone)
 					var res *Tensor
 					if withRes {
 						res = randTensor(r, ref.Shape...)
-						Conv2DAdd(&ref, x, w, bias, res, 1, pad, ActRelu)
+						Conv2DAdd(&ref, x, w, bias, res, tc.stride, pad, ActRelu)
 					} else {
-						Conv2D(&ref, x, w, bias, 1, pad, ActRelu)
+						Conv2D(&ref, x, w, bias, tc.stride, pad, ActRelu)
 					}
 					implicitEnabled = true
 					var got Tensor
-					Conv2DAdd(&got, x, w, bias, res, 1, pad, ActRelu)
+					Conv2DAdd(&got, x, w, bias, res, tc.stride, pad, ActRelu)
 					if d := maxDiff(got.Data, ref.Data); d != 0 {
 						t.Errorf("avx512=%v %+v %v res=%v: differ by %g", avx512, tc, pad, withRes, d)
 					}
