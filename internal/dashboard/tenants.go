@@ -28,6 +28,7 @@ type tenantRow struct {
 	T       *idgate.Tenant
 	Parent  string
 	Balance int64
+	Shared  bool // the balance is the parent's wallet
 	Keys    int
 }
 
@@ -56,7 +57,7 @@ func (s *Server) tenantsData(ctx context.Context) (tenantsView, error) {
 		if err != nil {
 			return tenantsView{}, err
 		}
-		row.Balance = wal.Balance
+		row.Balance, row.Shared = wal.Balance, wal.TenantID != "" && wal.TenantID != t.ID
 		creds, err := s.store.Credentials(ctx, t.ID)
 		if err != nil {
 			return tenantsView{}, err
