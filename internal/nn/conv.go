@@ -210,9 +210,22 @@ func DepthwiseConv2D(dst, x *Tensor, w *Weights4D, bias []float32, stride int, p
 		panic(fmt.Sprintf("nn: DepthwiseConv2D bias %d for %d channels", len(bias), g.c))
 	}
 	dst.Resize(g.n, g.oh, g.ow, g.c)
-	parallelFor(g.n*g.oh, 1, depthwiseRows, kernelArgs{x: x, y: dst, w: w, bias: bias, g: g, act: act})
+	if useAsm && g.c%8 == 0 && g.kh == 3 && g.kw == 3 && g.ow >= 2 {
+		// zero-pad once so that every output pixel takes the row kernel;
+		// the extra taps add 0·w, which changes no value
+		buf := scratchPool.Get().(*[]float32)
+		padded, hp, wp := padForImplicit(buf, x, g)
+		gp := g
+		gp.h, gp.w, gp.padT, gp.padL = hp, wp, 0, 0
+		parallelFor(g.n*g.oh, 1, depthwiseRows, kernelArgs{a: padded, y: dst, w: w, bias: bias, g: gp, act: act})
+		scratchPool.Put(buf)
+		return
+	}
+	parallelFor(g.n*g.oh, 1, depthwiseRows, kernelArgs{a: x.Data, y: dst, w: w, bias: bias, g: g, act: act})
 }
 
+// depthwiseRows computes output rows [lo, hi); t.args.a is the input data,
+// zero-padded when g says there is no padding left to apply.
 func depthwiseRows(t *task, lo, hi int, scratch *[]float32) {
 	a := &t.args
 	g := a.g
@@ -238,7 +251,7 @@ func depthwiseRows(t *task, lo, hi int, scratch *[]float32) {
 		}
 		depthwiseSpan(a, b, oy, 0, oxA)
 		out := a.y.Data[((b*g.oh+oy)*g.ow+oxA)*c:]
-		in := a.x.Data[((b*g.h+iy0)*g.w+oxA*g.stride-g.padL)*c:]
+		in := a.a[((b*g.h+iy0)*g.w+oxA*g.stride-g.padL)*c:]
 		lo, hi := a.act.bounds()
 		dw3x3Row(&out[0], &in[0], &a.w.Data[0], &bias[0], c, oxB-oxA, g.w*c, g.stride*c, lo, hi)
 		depthwiseSpan(a, b, oy, oxB, g.ow)
@@ -263,7 +276,7 @@ func depthwiseSpan(a *kernelArgs, b, oy, ox0, ox1 int) {
 		if iy < 0 || iy >= g.h {
 			continue
 		}
-		in := a.x.Data[(b*g.h+iy)*g.w*c : (b*g.h+iy+1)*g.w*c]
+		in := a.a[(b*g.h+iy)*g.w*c : (b*g.h+iy+1)*g.w*c]
 		for kx := 0; kx < g.kw; kx++ {
 			// output columns whose input column ox*stride-padL+kx is inside
 			off := kx - g.padL
