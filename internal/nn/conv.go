@@ -42,6 +42,12 @@ type convGeom struct {
 	padT, padL int
 }
 
+// pointwise reports a 1×1 stride-1 convolution: the input rows are the
+// GEMM's A rows, no im2col needed.
+func (g convGeom) pointwise() bool {
+	return g.kh == 1 && g.kw == 1 && g.stride == 1 && g.padT == 0 && g.padL == 0
+}
+
 func newConvGeom(x *Tensor, kh, kw, oc, stride int, pad Padding) convGeom {
 	n, h, w, c := x.Dims4()
 	if stride < 1 {
@@ -109,14 +115,20 @@ func Conv2DFused(dst, x *Tensor, w *Weights4D, stride int, pad Padding, ep ConvE
 		return
 	}
 	rows := g.n * g.oh * g.ow
-	rowBlocks := (rows + convRowBlock - 1) / convRowBlock
+	block := convRowBlock
+	if g.pointwise() {
+		// no im2col buffer to keep small: fewer, longer blocks mean fewer
+		// epilogue set-ups per panel
+		block = 4 * convRowBlock
+	}
+	rowBlocks := (rows + block - 1) / block
 	// few output pixels (deep layers): also split the output channels so
 	// both cores get work
 	colParts := 1
 	if panels := (g.oc + tileCols - 1) / tileCols; rowBlocks < 4 && panels > 1 {
 		colParts = min(panels, 4)
 	}
-	parallelFor(rowBlocks*colParts, 1, conv2DUnits, kernelArgs{x: x, y: dst, w: w, bias: bias, scale: ep.Scale, shift: ep.Shift, c: resData, g: g, act: act, m: rows, n: colParts})
+	parallelFor(rowBlocks*colParts, 1, conv2DUnits, kernelArgs{x: x, y: dst, w: w, bias: bias, scale: ep.Scale, shift: ep.Shift, c: resData, g: g, act: act, m: rows, n: colParts, block: block})
 }
 
 // convRowBlock is how many output pixels share one im2col buffer: a
@@ -131,11 +143,11 @@ func conv2DUnits(t *task, lo, hi int, scratch *[]float32) {
 	k := g.kh * g.kw * g.c
 	colParts, rows := a.n, a.m
 	panels := (g.oc + tileCols - 1) / tileCols
-	pointwise := g.kh == 1 && g.kw == 1 && g.stride == 1 && g.padT == 0 && g.padL == 0
+	pointwise := g.pointwise()
 	for u := lo; u < hi; u++ {
 		rb, cp := u/colParts, u%colParts
-		r0 := rb * convRowBlock
-		r1 := min(r0+convRowBlock, rows)
+		r0 := rb * a.block
+		r1 := min(r0+a.block, rows)
 		p0, p1 := cp*panels/colParts, (cp+1)*panels/colParts
 		var lhs []float32
 		if pointwise {
@@ -210,22 +222,13 @@ func DepthwiseConv2D(dst, x *Tensor, w *Weights4D, bias []float32, stride int, p
 		panic(fmt.Sprintf("nn: DepthwiseConv2D bias %d for %d channels", len(bias), g.c))
 	}
 	dst.Resize(g.n, g.oh, g.ow, g.c)
-	if useAsm && g.c%8 == 0 && g.kh == 3 && g.kw == 3 && g.ow >= 2 {
-		// zero-pad once so that every output pixel takes the row kernel;
-		// the extra taps add 0·w, which changes no value
-		buf := scratchPool.Get().(*[]float32)
-		padded, hp, wp := padForImplicit(buf, x, g)
-		gp := g
-		gp.h, gp.w, gp.padT, gp.padL = hp, wp, 0, 0
-		parallelFor(g.n*g.oh, 1, depthwiseRows, kernelArgs{a: padded, y: dst, w: w, bias: bias, g: gp, act: act})
-		scratchPool.Put(buf)
-		return
-	}
 	parallelFor(g.n*g.oh, 1, depthwiseRows, kernelArgs{a: x.Data, y: dst, w: w, bias: bias, g: g, act: act})
 }
 
-// depthwiseRows computes output rows [lo, hi); t.args.a is the input data,
-// zero-padded when g says there is no padding left to apply.
+// depthwiseRows computes output rows [lo, hi) of t.args.a (the input data):
+// interior pixels with the 3×3 row kernel, the border tap by tap. (Padding
+// the input instead to run everything through the row kernel costs a copy
+// of the input, which measured slower.)
 func depthwiseRows(t *task, lo, hi int, scratch *[]float32) {
 	a := &t.args
 	g := a.g

@@ -33,20 +33,22 @@ func padForImplicit(buf *[]float32, x *Tensor, g convGeom) (data []float32, hp, 
 		return x.Data, hp, wp
 	}
 	data = grow(buf, g.n*hp*wp*g.c)
-	clear(data)
 	c := g.c
+	// copy each input row into place and zero only what the copy leaves:
+	// rows above and below the image, columns left and right of it
+	x0, x1 := max(0, -g.padL), min(g.w, wp-g.padL) // input columns kept
 	for b := 0; b < g.n; b++ {
-		for y := 0; y < g.h; y++ {
-			py := y + g.padT
-			if py < 0 || py >= hp {
+		for py := 0; py < hp; py++ {
+			row := data[(b*hp+py)*wp*c : (b*hp+py+1)*wp*c]
+			y := py - g.padT
+			if y < 0 || y >= g.h || x1 <= x0 {
+				clear(row)
 				continue
 			}
-			x0, x1 := max(0, -g.padL), min(g.w, wp-g.padL)
-			if x1 <= x0 {
-				continue
-			}
-			copy(data[((b*hp+py)*wp+x0+g.padL)*c:((b*hp+py)*wp+x1+g.padL)*c],
-				x.Data[((b*g.h+y)*g.w+x0)*c:((b*g.h+y)*g.w+x1)*c])
+			lo, hi := (x0+g.padL)*c, (x1+g.padL)*c
+			clear(row[:lo])
+			copy(row[lo:hi], x.Data[((b*g.h+y)*g.w+x0)*c:((b*g.h+y)*g.w+x1)*c])
+			clear(row[hi:])
 		}
 	}
 	return data, hp, wp

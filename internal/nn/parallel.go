@@ -31,6 +31,7 @@ type kernelArgs struct {
 	g       convGeom
 	act     Activation
 	m, n, k int
+	block   int // rows per work unit
 }
 
 // fusion returns a convolution's store-time steps; res is the residual
