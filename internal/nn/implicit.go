@@ -75,11 +75,19 @@ func conv2DImplicit(t *task, lo, hi int, _ *[]float32) {
 		for p := range panels {
 			cols := min(tileCols, g.oc-p*tileCols)
 			ep.set(&f, p*tileCols, cols)
-			// 12-pixel AVX-512 tiles, then 6-pixel tiles, the last one
-			// overlapping its neighbour rather than running short
+			// 12-pixel AVX-512 tiles; a rest of more than 6 pixels takes one
+			// more 12-tile overlapping its neighbour, a smaller rest a 6-tile
+			// (6-tiles only, without AVX-512), the last always overlapping
+			// rather than running short
 			ox0 := 0
-			for ; useAVX512 && ox0+2*tileRows <= g.ow; ox0 += 2 * tileRows {
-				implicitTile(a, &ep, b, oy, ox0, p, hp, wp, &offs, true)
+			if useAVX512 {
+				for ; ox0+2*tileRows <= g.ow; ox0 += 2 * tileRows {
+					implicitTile(a, &ep, b, oy, ox0, p, hp, wp, &offs, true)
+				}
+				if rest := g.ow - ox0; rest > tileRows {
+					implicitTile(a, &ep, b, oy, g.ow-2*tileRows, p, hp, wp, &offs, true)
+					ox0 = g.ow
+				}
 			}
 			for ; ox0 < g.ow; ox0 += tileRows {
 				ox0 = min(ox0, g.ow-tileRows)
