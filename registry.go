@@ -37,6 +37,10 @@ type Record struct {
 	UpdatedAt time.Time `json:"updatedAt"`
 }
 
+// HasPhoto reports whether the registry holds a photo of the person, also
+// when this copy of the record was read without it.
+func (r *Record) HasPhoto() bool { return len(r.Photo) > 0 || r.PhotoSHA256 != "" }
+
 // ZACitizen holds the National Population Register fields of a South
 // African ID (SecureCitizen RSAIDVerification).
 type ZACitizen struct {
@@ -142,13 +146,24 @@ type Fault struct {
 	Code    string        `json:"code,omitempty"` // registry error code for FaultError
 }
 
+// Query asks a registry for one number.
+type Query struct {
+	Country Country
+	IDType  IDType
+	Number  string
+	// Photo asks for the photo too. Most lookups (names, birth date) do
+	// without it, and a photo is most of a record's bytes.
+	Photo bool
+}
+
 // Source looks people up in a registry.
 type Source interface {
-	// Lookup returns the record for number. Errors: ENOTFOUND when the
-	// registry has no such record, EUNAVAILABLE when it cannot answer now
-	// (the caller may then fall back to the identity cache), EINVALID for a
-	// number the registry rejects.
-	Lookup(ctx context.Context, country Country, idType IDType, number string) (*Record, error)
+	// Lookup returns the record for the query's number, with the photo when
+	// asked (PhotoSHA256 says whether there is one). Errors: ENOTFOUND when
+	// the registry has no such record, EUNAVAILABLE when it cannot answer
+	// now (the caller may then fall back to the identity cache), EINVALID
+	// for a number the registry rejects.
+	Lookup(ctx context.Context, q Query) (*Record, error)
 }
 
 // RegistryStore holds the local registry: the records idgate answers from
@@ -158,8 +173,12 @@ type RegistryStore interface {
 	// in one transaction, so a re-import is idempotent. It reports how many
 	// were new, and fills each record's PhotoSHA256.
 	PutRecords(ctx context.Context, records []*Record) (inserted int, err error)
-	// Record returns one record. Errors: ENOTFOUND.
+	// Record returns one record with its photo. Errors: ENOTFOUND.
 	Record(ctx context.Context, country Country, idType IDType, number string) (*Record, error)
+	// RecordSummary returns one record without its photo, which most
+	// lookups do not need; PhotoSHA256 says whether it has one.
+	// Errors: ENOTFOUND.
+	RecordSummary(ctx context.Context, country Country, idType IDType, number string) (*Record, error)
 	// PutVNINAliases inserts or replaces vNIN → NIN aliases.
 	PutVNINAliases(ctx context.Context, aliases []VNINAlias) error
 	// VNINAlias returns the alias for a vNIN, expired or not. Errors: ENOTFOUND.

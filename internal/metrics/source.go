@@ -29,10 +29,10 @@ type source struct {
 
 var _ verify.FraudScreener = (*source)(nil)
 
-func (s *source) Lookup(ctx context.Context, c idgate.Country, t idgate.IDType, number string) (*idgate.Record, error) {
+func (s *source) Lookup(ctx context.Context, q idgate.Query) (*idgate.Record, error) {
 	start := time.Now()
-	rec, err := s.Source.Lookup(ctx, c, t, number)
-	cl := country(string(c))
+	rec, err := s.Source.Lookup(ctx, q)
+	cl := country(string(q.Country))
 	s.m.lookupLatency.WithLabelValues(s.name, cl).Observe(time.Since(start).Seconds())
 	s.m.lookups.WithLabelValues(s.name, cl, lookupResult(err)).Inc()
 	return rec, err

@@ -40,10 +40,10 @@ func (m *Monitor) now() time.Time {
 }
 
 // Lookup implements idgate.Source and records the outcome.
-func (m *Monitor) Lookup(ctx context.Context, c idgate.Country, t idgate.IDType, number string) (*idgate.Record, error) {
-	rec, err := m.Source.Lookup(ctx, c, t, number)
+func (m *Monitor) Lookup(ctx context.Context, q idgate.Query) (*idgate.Record, error) {
+	rec, err := m.Source.Lookup(ctx, q)
 	code := idgate.ErrorCode(err)
-	m.record(c, code == "" || code == idgate.ENOTFOUND)
+	m.record(q.Country, code == "" || code == idgate.ENOTFOUND)
 	return rec, err
 }
 

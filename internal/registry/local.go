@@ -65,7 +65,8 @@ func (l *Local) now() time.Time {
 }
 
 // Lookup implements idgate.Source.
-func (l *Local) Lookup(ctx context.Context, country idgate.Country, idType idgate.IDType, number string) (*idgate.Record, error) {
+func (l *Local) Lookup(ctx context.Context, q idgate.Query) (*idgate.Record, error) {
+	country, idType, number := q.Country, q.IDType, q.Number
 	if err := l.playMode(ctx, country); err != nil {
 		return nil, err
 	}
@@ -76,20 +77,29 @@ func (l *Local) Lookup(ctx context.Context, country idgate.Country, idType idgat
 	if err := playFault(ctx, fault); err != nil {
 		return nil, err
 	}
+	photoOnlyFault := fault != nil && fault.Kind == idgate.FaultPhotoOnly
 	if country == idgate.Nigeria && idType == idgate.VNIN {
-		return l.lookupVNIN(ctx, number)
+		return l.lookupVNIN(ctx, number, q.Photo)
 	}
-	rec, err := l.Store.Record(ctx, country, idType, number)
+	rec, err := l.record(ctx, country, idType, number, q.Photo || photoOnlyFault)
 	if err != nil {
 		if idgate.ErrorCode(err) == idgate.ENOTFOUND {
 			return nil, idgate.Errorf(idgate.ENOTFOUND, "Person Not Found")
 		}
 		return nil, fmt.Errorf("local registry: %w", err)
 	}
-	if fault != nil && fault.Kind == idgate.FaultPhotoOnly {
+	if photoOnlyFault {
 		return photoOnly(rec), nil
 	}
 	return rec, nil
+}
+
+// record reads a record, with its photo only when asked.
+func (l *Local) record(ctx context.Context, country idgate.Country, idType idgate.IDType, number string, photo bool) (*idgate.Record, error) {
+	if photo {
+		return l.Store.Record(ctx, country, idType, number)
+	}
+	return l.Store.RecordSummary(ctx, country, idType, number)
 }
 
 // FraudAvailable implements verify.FraudScreener: the fraud-listing service
@@ -147,7 +157,7 @@ func playFault(ctx context.Context, f *idgate.Fault) error {
 
 // lookupVNIN resolves a Nigerian virtual NIN to its NIN record. A vNIN is a
 // short-lived alias: an expired one is not found, with a reason that says so.
-func (l *Local) lookupVNIN(ctx context.Context, vnin string) (*idgate.Record, error) {
+func (l *Local) lookupVNIN(ctx context.Context, vnin string, photo bool) (*idgate.Record, error) {
 	alias, err := l.Store.VNINAlias(ctx, vnin)
 	switch {
 	case idgate.ErrorCode(err) == idgate.ENOTFOUND:
@@ -157,7 +167,7 @@ func (l *Local) lookupVNIN(ctx context.Context, vnin string) (*idgate.Record, er
 	case !l.now().Before(alias.ExpiresAt):
 		return nil, idgate.Errorf(idgate.ENOTFOUND, "vNIN has expired: ask the holder to generate a new one")
 	}
-	rec, err := l.Store.Record(ctx, idgate.Nigeria, idgate.NIN, alias.NIN)
+	rec, err := l.record(ctx, idgate.Nigeria, idgate.NIN, alias.NIN, photo)
 	if err != nil {
 		if idgate.ErrorCode(err) == idgate.ENOTFOUND {
 			return nil, idgate.Errorf(idgate.ENOTFOUND, "Person Not Found")

@@ -28,7 +28,7 @@ func TestLocalFaultsAndModes(t *testing.T) {
 	}
 	l := registry.NewLocal(st, func() time.Time { return now })
 	lookup := func(c idgate.Country, typ idgate.IDType, n string) (*idgate.Record, error) {
-		return l.Lookup(ctx, c, typ, n)
+		return l.Lookup(ctx, idgate.Query{Country: c, IDType: typ, Number: n, Photo: true})
 	}
 
 	if r, err := lookup("ZA", "national-id", rec.Number); err != nil || r.LastName != "Doe" {
@@ -81,7 +81,7 @@ func TestLocalFaultsAndModes(t *testing.T) {
 	ctxShort, cancel := context.WithTimeout(ctx, 10*time.Millisecond)
 	defer cancel()
 	l.SetMode("NG", registry.Mode{Latency: time.Second})
-	if _, err := l.Lookup(ctxShort, "NG", "vnin", "AB123456789012CD"); err == nil {
+	if _, err := l.Lookup(ctxShort, idgate.Query{Country: "NG", IDType: "vnin", Number: "AB123456789012CD"}); err == nil {
 		t.Fatal("slow registry ignored the context deadline")
 	}
 }
@@ -100,10 +100,10 @@ func TestMonitorHealth(t *testing.T) {
 	})
 	m := registry.NewMonitor(src, nil, clock)
 	for i := 0; i < 4; i++ {
-		m.Lookup(context.Background(), idgate.Kenya, "national-id", "1")
-		m.Lookup(context.Background(), idgate.Nigeria, "nin", "1")
+		m.Lookup(context.Background(), idgate.Query{Country: idgate.Kenya, IDType: "national-id", Number: "1"})
+		m.Lookup(context.Background(), idgate.Query{Country: idgate.Nigeria, IDType: "nin", Number: "1"})
 	}
-	m.Lookup(context.Background(), idgate.SouthAfrica, "national-id", "1")
+	m.Lookup(context.Background(), idgate.Query{Country: idgate.SouthAfrica, IDType: "national-id", Number: "1"})
 	got := map[idgate.Country]idgate.RegistryHealth{}
 	for _, h := range m.Health(context.Background()) {
 		got[h.Country] = h
@@ -127,9 +127,9 @@ func TestMonitorHealth(t *testing.T) {
 
 type sourceFunc func(c idgate.Country) error
 
-func (f sourceFunc) Lookup(ctx context.Context, c idgate.Country, _ idgate.IDType, _ string) (*idgate.Record, error) {
-	if err := f(c); err != nil {
+func (f sourceFunc) Lookup(ctx context.Context, q idgate.Query) (*idgate.Record, error) {
+	if err := f(q.Country); err != nil {
 		return nil, err
 	}
-	return &idgate.Record{Country: c}, nil
+	return &idgate.Record{Country: q.Country}, nil
 }

@@ -41,7 +41,7 @@ func TestYouverifyIdentities(t *testing.T) {
 	reg := registry.NewLocal(st, func() time.Time { return now })
 	for _, id := range ids {
 		t.Run(string(id.Country)+"/"+id.Case, func(t *testing.T) {
-			rec, err := reg.Lookup(ctx, id.Country, id.IDType, id.Number)
+			rec, err := reg.Lookup(ctx, idgate.Query{Country: id.Country, IDType: id.IDType, Number: id.Number, Photo: true})
 			code := idgate.ErrorCode(err)
 			switch {
 			case strings.Contains(id.Case, "down"):

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/idgate/idgate"
@@ -15,12 +16,13 @@ func (s *Store) recordLookup(country idgate.Country, idType idgate.IDType, numbe
 }
 
 type sealedRecord struct {
-	lookup, sealed []byte
-	r              *idgate.Record
+	lookup, sealed, photo []byte
+	r                     *idgate.Record
 }
 
 // PutRecords inserts or replaces records by (country, idType, number) in
-// one transaction and reports how many were new.
+// one transaction and reports how many were new. The photo is sealed into
+// its own column (see RecordSummary).
 func (s *Store) PutRecords(ctx context.Context, records []*idgate.Record) (int, error) {
 	now := s.now()
 	rows := make([]sealedRecord, 0, len(records))
@@ -31,12 +33,21 @@ func (s *Store) PutRecords(ctx context.Context, records []*idgate.Record) (int, 
 		if r.UpdatedAt.IsZero() {
 			r.UpdatedAt = now
 		}
-		lookup := s.recordLookup(r.Country, r.IDType, r.Number)
-		sealed, err := s.sealRecordFor("record", r, rowContext("registry_records", lookup))
-		if err != nil {
+		row := sealedRecord{lookup: s.recordLookup(r.Country, r.IDType, r.Number), r: r}
+		bound := rowContext("registry_records", row.lookup)
+		photoless := *r
+		photoless.Photo = nil
+		var err error
+		if len(r.Photo) > 0 {
+			if row.photo, err = s.sealer.SealWith(r.Photo, bound); err != nil {
+				return 0, fmt.Errorf("sqlstore: seal photo: %w", err)
+			}
+			photoless.PhotoSHA256 = photoHash(r)
+		}
+		if row.sealed, err = s.sealRecordFor("record", &photoless, bound); err != nil {
 			return 0, err
 		}
-		rows = append(rows, sealedRecord{lookup: lookup, sealed: sealed, r: r})
+		rows = append(rows, row)
 	}
 	inserted := 0
 	err := s.w.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
@@ -50,9 +61,9 @@ func (s *Store) PutRecords(ctx context.Context, records []*idgate.Record) (int, 
 			case err != nil:
 				return dbError(err, "look up record")
 			}
-			if _, err := s.txExec(ctx, tx, `INSERT INTO registry_records (lookup, country, id_type, sealed, updated_at)
-				VALUES (?, ?, ?, ?, ?) ON CONFLICT (lookup) DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at`,
-				row.lookup, string(row.r.Country), string(row.r.IDType), row.sealed, nanos(row.r.UpdatedAt)); err != nil {
+			if _, err := s.txExec(ctx, tx, `INSERT INTO registry_records (lookup, country, id_type, sealed, photo, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (lookup) DO UPDATE SET sealed = excluded.sealed, photo = excluded.photo, updated_at = excluded.updated_at`,
+				row.lookup, string(row.r.Country), string(row.r.IDType), row.sealed, row.photo, nanos(row.r.UpdatedAt)); err != nil {
 				return dbError(err, "put record")
 			}
 		}
@@ -64,8 +75,31 @@ func (s *Store) PutRecords(ctx context.Context, records []*idgate.Record) (int, 
 	return inserted, nil
 }
 
-// Record returns one record. Errors: ENOTFOUND.
+// Record returns one record with its photo. Errors: ENOTFOUND.
 func (s *Store) Record(ctx context.Context, country idgate.Country, idType idgate.IDType, number string) (*idgate.Record, error) {
+	var sealed, photo []byte
+	lookup := s.recordLookup(country, idType, number)
+	err := s.readRow(ctx, "SELECT sealed, photo FROM registry_records WHERE lookup = ?", lookup).Scan(&sealed, &photo)
+	if err != nil {
+		return nil, notFound(err, "record not found")
+	}
+	bound := rowContext("registry_records", lookup)
+	r, err := s.openRecordFor("record", sealed, bound)
+	if err != nil {
+		return nil, err
+	}
+	if len(photo) > 0 {
+		if r.Photo, err = s.sealer.OpenWith(photo, bound); err != nil {
+			return nil, fmt.Errorf("sqlstore: open photo: %w", err)
+		}
+	}
+	return r, nil
+}
+
+// RecordSummary returns one record without its photo (PhotoSHA256 says
+// whether there is one); the photo's pages are not even read. Errors:
+// ENOTFOUND.
+func (s *Store) RecordSummary(ctx context.Context, country idgate.Country, idType idgate.IDType, number string) (*idgate.Record, error) {
 	var sealed []byte
 	lookup := s.recordLookup(country, idType, number)
 	err := s.readRow(ctx, "SELECT sealed FROM registry_records WHERE lookup = ?", lookup).Scan(&sealed)

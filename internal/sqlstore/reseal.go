@@ -19,6 +19,7 @@ type sealedColumn struct {
 // sealedColumns lists every column the store seals with a row context.
 var sealedColumns = []sealedColumn{
 	{table: "registry_records", key: "lookup", column: "sealed"},
+	{table: "registry_records", key: "lookup", column: "photo"},
 	{table: "identity_cache", key: "lookup", column: "sealed"},
 	{table: "vnin_aliases", key: "lookup", column: "sealed"},
 	{table: "registry_faults", key: "lookup", column: "sealed"},
@@ -53,8 +54,8 @@ func (s *Store) resealColumn(ctx context.Context, c sealedColumn) (int, error) {
 	if c.extra != "" {
 		extra = c.extra
 	}
-	query := fmt.Sprintf("SELECT %s, %s, %s FROM %s WHERE %s > ? ORDER BY %s LIMIT %d",
-		c.key, extra, c.column, c.table, c.key, c.key, resealPage)
+	query := fmt.Sprintf("SELECT %s, %s, %s FROM %s WHERE %s > ? AND %s IS NOT NULL ORDER BY %s LIMIT %d",
+		c.key, extra, c.column, c.table, c.key, c.column, c.key, resealPage)
 	update := fmt.Sprintf("UPDATE %s SET %s = ? WHERE %s = ? AND %s = ?", c.table, c.column, c.key, c.column)
 	total := 0
 	var after any = []byte{}

@@ -34,6 +34,13 @@ func testRecords(t *testing.T, st idgate.Store) {
 	if !reflect.DeepEqual(got, za) {
 		t.Errorf("Record = %+v\nwant %+v", got, za)
 	}
+	summary, err := st.RecordSummary(ctx(), idgate.SouthAfrica, idgate.NationalID, za.Number)
+	must(t, err)
+	if wantSummary := *za; len(za.Photo) == 0 || summary.PhotoSHA256 == "" {
+		t.Errorf("RecordSummary lost the photo hash (record photo %d bytes): %+v", len(za.Photo), summary)
+	} else if wantSummary.Photo = nil; !reflect.DeepEqual(summary, &wantSummary) {
+		t.Errorf("RecordSummary = %+v\nwant %+v", summary, &wantSummary)
+	}
 
 	// Re-putting is idempotent and replaces the record.
 	changed := zaRecord(za.Number, "Thabo")

@@ -52,10 +52,15 @@ func (s *Service) lookup(ctx context.Context, req *idgate.VerificationRequest) (
 			return nil, nil, err
 		}
 	}
-	rec, err := s.Source.Lookup(ctx, req.Country, req.IDType, req.Number)
+	refresh := s.cacheRefreshDue(req)
+	// The cache keeps the photo so that it can answer photo requests and
+	// face matches during an outage: a refresh asks for it too.
+	q := idgate.Query{Country: req.Country, IDType: req.IDType, Number: req.Number,
+		Photo: req.Checks.Photo || req.Checks.Face || refresh}
+	rec, err := s.Source.Lookup(ctx, q)
 	switch idgate.ErrorCode(err) {
 	case "":
-		if err := s.refreshCache(ctx, rec); err != nil {
+		if err := s.refreshCache(ctx, refresh, rec); err != nil {
 			return nil, nil, err
 		}
 		return rec, &idgate.Result{Outcome: outcomeOf(rec)}, nil
@@ -81,19 +86,21 @@ func (s *Service) lookup(ctx context.Context, req *idgate.VerificationRequest) (
 	}
 }
 
-// refreshCache stores a live answer in the identity cache. A number looked
-// up again within cacheRefresh is not rewritten: the cached copy is at most
-// that much older than the registry, and the write is the costliest part of
-// a lookup.
-func (s *Service) refreshCache(ctx context.Context, rec *idgate.Record) error {
-	if rec.PhotoOnly {
+// cacheRefreshDue reports whether the number's identity-cache entry should
+// be rewritten by this lookup. A number looked up again within cacheRefresh
+// is not rewritten: the cached copy is at most that much older than the
+// registry, and the write (with the photo) is the costliest part of a lookup.
+func (s *Service) cacheRefreshDue(req *idgate.VerificationRequest) bool {
+	last, ok := s.cacheWrites.Load(cacheKey(req.Country, req.IDType, req.Number))
+	return !ok || s.now().Sub(last.(time.Time)) >= cacheRefresh
+}
+
+// refreshCache stores a live answer in the identity cache when due.
+func (s *Service) refreshCache(ctx context.Context, due bool, rec *idgate.Record) error {
+	if !due || rec.PhotoOnly {
 		return nil
 	}
-	key := string(rec.Country) + "/" + string(rec.IDType) + "/" + rec.Number
 	now := s.now()
-	if last, ok := s.cacheWrites.Load(key); ok && now.Sub(last.(time.Time)) < cacheRefresh {
-		return nil
-	}
 	if err := s.Store.PutCachedRecord(ctx, rec, now); err != nil {
 		return fmt.Errorf("cache registry answer: %w", err)
 	}
@@ -101,8 +108,12 @@ func (s *Service) refreshCache(ctx context.Context, rec *idgate.Record) error {
 		s.cacheWrites.Clear() // bound the memory; the cost is a few extra writes
 		s.cacheWriteCount.Store(0)
 	}
-	s.cacheWrites.Store(key, now)
+	s.cacheWrites.Store(cacheKey(rec.Country, rec.IDType, rec.Number), now)
 	return nil
+}
+
+func cacheKey(c idgate.Country, t idgate.IDType, number string) string {
+	return string(c) + "/" + string(t) + "/" + number
 }
 
 // cacheRefresh is how often one number's cached answer is rewritten, and

@@ -251,3 +251,24 @@ func TestOutcomes(t *testing.T) {
 		}
 	}
 }
+
+// TestCacheKeepsThePhoto: a lookup that needs no photo still leaves one in
+// the identity cache, so an outage can answer HANISImageRequired later.
+func TestCacheKeepsThePhoto(t *testing.T) {
+	f := newFixture(t)
+	f.topUp(t, 1000)
+	v, err := f.svc.Verify(context.Background(), f.p, zaRequest("8507145123085"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Result.Record.Photo) == 0 && !v.Result.Record.HasPhoto() {
+		t.Fatal("record lost track of its photo")
+	}
+	cached, _, err := f.st.CachedRecord(context.Background(), idgate.SouthAfrica, idgate.NationalID, "8507145123085")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cached.Photo) == 0 {
+		t.Fatal("identity cache entry has no photo")
+	}
+}

@@ -108,7 +108,7 @@ func (h *Handler) rsaIDResponse(v *idgate.Verification) *RSAIDResponse {
 		out.OnHanis, out.OnNPR = za.OnHANIS, za.OnNPR
 		out.BirthPlaceCountryCode, out.BirthPlaceCountry = optional(za.BirthPlaceCountryCode), optional(za.BirthPlaceCountry)
 	}
-	out.FacialImageAvailable = len(rec.Photo) > 0
+	out.FacialImageAvailable = rec.HasPhoto()
 	if v.Request.Checks.Photo && len(rec.Photo) > 0 {
 		out.FacialImage = optional(base64.StdEncoding.EncodeToString(rec.Photo))
 	}
