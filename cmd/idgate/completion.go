@@ -13,7 +13,7 @@ var subcommands = map[string][]string{
 	"serve": nil, "migrate": nil, "verify": nil, "version": nil, "completion": {"bash", "zsh"},
 	"registry": {"import"}, "sandbox": {"list"}, "keys": {"create", "list", "revoke"},
 	"wallet": {"balance", "topup"}, "tenants": {"create", "list"}, "idnumber": {"validate"}, "name": {"score"},
-	"audit": {"verify"}, "face": {"compare", "liveness", "eval"}, "admin": {"create"},
+	"audit": {"verify"}, "face": {"compare", "liveness", "eval"}, "admin": {"create", "password", "disable", "enable", "list"},
 }
 
 func runCompletion(ctx context.Context, args []string, stdout, stderr io.Writer) error {

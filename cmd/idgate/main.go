@@ -33,6 +33,7 @@ Commands:
   migrate            apply database migrations and exit
   registry import    import registry records from a JSONL file
   sandbox list       print the sandbox test identities as JSON
+  admin              create and manage dashboard operators (create, password, disable, enable, list)
   tenants            create businesses and subsidiaries, list them
   keys               create, list and revoke API keys, OAuth clients, subscription keys
   wallet             show a tenant's balance or top it up
@@ -95,6 +96,10 @@ func dispatch(ctx context.Context, cmd string, args []string, stdout, stderr io.
 	case "keys":
 		return withStore(ctx, "keys", args, stderr, func(h *storeHandle, rest []string) error {
 			return runKeys(ctx, rest, h.store, stdout, stderr)
+		})
+	case "admin":
+		return withStore(ctx, "admin", args, stderr, func(h *storeHandle, rest []string) error {
+			return runAdmin(ctx, rest, h.store, stdout, stderr)
 		})
 	case "tenants":
 		return withStore(ctx, "tenants", args, stderr, func(h *storeHandle, rest []string) error {
