@@ -77,7 +77,7 @@ func (s *Server) createWebhook(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(w, r, 16<<10, true, &in); err != nil {
 		return err
 	}
-	target, err := validateWebhookURL(in.URL)
+	target, err := validateWebhookURL(in.URL, p.Tenant.Sandbox)
 	if err != nil {
 		return err
 	}
@@ -110,8 +110,10 @@ func (s *Server) createWebhook(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// validateWebhookURL accepts an absolute http(s) URL without credentials.
-func validateWebhookURL(raw string) (string, error) {
+// validateWebhookURL accepts an absolute https URL without credentials;
+// sandbox tenants may use plain http, for receivers on a developer's
+// machine. Events carry personal data, so live ones never travel in clear.
+func validateWebhookURL(raw string, sandbox bool) (string, error) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
 		return "", idgate.FieldError("url", "url is required")
@@ -122,6 +124,9 @@ func validateWebhookURL(raw string) (string, error) {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return "", idgate.FieldError("url", "url must be an absolute http or https URL")
+	}
+	if u.Scheme == "http" && !sandbox {
+		return "", idgate.FieldError("url", "url must use https (plain http is allowed for sandbox tenants only)")
 	}
 	if u.User != nil {
 		return "", idgate.FieldError("url", "url must not carry credentials: verify the signature instead")

@@ -21,8 +21,8 @@ func TestWebhookEndpoints(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		keyOf := func(name string) (string, string) {
-			tn := &idgate.Tenant{ID: idgate.NewID(), Name: name, Sandbox: true}
+		keyOf := func(name string, sandbox bool) (string, string) {
+			tn := &idgate.Tenant{ID: idgate.NewID(), Name: name, Sandbox: sandbox}
 			if err := st.CreateTenant(ctx, tn, nil); err != nil {
 				t.Fatal(err)
 			}
@@ -32,8 +32,8 @@ func TestWebhookEndpoints(t *testing.T) {
 			}
 			return tn.ID, key
 		}
-		tenantA, keyA := keyOf("a")
-		_, keyB := keyOf("b")
+		tenantA, keyA := keyOf("a", true)
+		_, keyB := keyOf("b", false)
 		s := &Server{Auth: a, Store: st}
 		mux := s.Handler()
 		call := func(key, method, path, body string) (int, map[string]any) {
@@ -68,12 +68,21 @@ func TestWebhookEndpoints(t *testing.T) {
 				t.Errorf("%s: %d %v, want 400 on %s", c.body, code, p, c.field)
 			}
 		}
+		if code, p := call(keyB, "POST", "/v1/webhooks", `{"url":"http://example.test/hook"}`); code != 400 {
+			t.Errorf("plain http for a live tenant: %d %v, want 400", code, p)
+		}
+		if code, p := call(keyB, "POST", "/v1/webhooks", `{"url":"https://example.test/hook"}`); code != 201 {
+			t.Errorf("https for a live tenant: %d %v, want 201", code, p)
+		}
+		if code, p := call(keyA, "POST", "/v1/webhooks", `{"url":"http://127.0.0.1:9/hook"}`); code != 201 {
+			t.Errorf("plain http for a sandbox tenant: %d %v, want 201", code, p)
+		}
 		code, list := call(keyA, "GET", "/v1/webhooks", "")
 		data := list["data"].([]any)
-		if code != 200 || len(data) != 1 || data[0].(map[string]any)["secret"] != nil {
+		if code != 200 || len(data) != 2 || data[0].(map[string]any)["secret"] != nil {
 			t.Errorf("list: %d %v (the secret must not be shown again)", code, list)
 		}
-		if code, list := call(keyB, "GET", "/v1/webhooks", ""); code != 200 || len(list["data"].([]any)) != 0 {
+		if code, list := call(keyB, "GET", "/v1/webhooks", ""); code != 200 || len(list["data"].([]any)) != 1 {
 			t.Errorf("other tenant's list: %d %v", code, list)
 		}
 
