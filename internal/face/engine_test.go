@@ -16,6 +16,7 @@ import (
 
 	"github.com/idgate/idgate"
 	"github.com/idgate/idgate/internal/face/blazeface"
+	"github.com/idgate/idgate/internal/face/faceapi"
 	"github.com/idgate/idgate/internal/face/imagedecode"
 )
 
@@ -531,5 +532,38 @@ func TestShrinkAverages(t *testing.T) {
 	want := []uint8{15, 15, 15, 75, 50, 0}
 	if !bytes.Equal(got.Pix, want) {
 		t.Errorf("shrink = %v, want %v", got.Pix, want)
+	}
+}
+
+func TestPose(t *testing.T) {
+	// A schematic upright face: eyes 40 px apart at y=100, nose tip
+	// between them, mouth 45 px below, in a 100 px detection box.
+	face := func(rotate float64, mouthDrop float64) *faceapi.Face {
+		f := &faceapi.Face{Detection: faceapi.Box{Width: 100, Height: 100}}
+		rot := func(x, y float64) faceapi.Point {
+			s, c := math.Sincos(rotate * math.Pi / 180)
+			return faceapi.Point{X: 100 + c*(x-100) - s*(y-100), Y: 100 + s*(x-100) + c*(y-100)}
+		}
+		f.Alignment.LeftEye, f.Alignment.RightEye = rot(80, 100), rot(120, 100)
+		f.Alignment.Mouth = rot(100, 100+mouthDrop)
+		f.Landmarks[30] = rot(100, 100+mouthDrop/2)
+		return f
+	}
+	tests := []struct {
+		name      string
+		f         *faceapi.Face
+		plausible bool
+	}{
+		{"upright", face(0, 45), true},
+		{"tilted 20°", face(20, 45), true},
+		{"tilted 50°", face(50, 45), false},
+		{"mouth above the eyes", face(0, -45), false},
+		{"mouth too far down", face(0, 100), false},
+	}
+	for _, tt := range tests {
+		roll, nose, ok := pose(tt.f)
+		if ok != tt.plausible {
+			t.Errorf("%s: plausible %v (roll %v, nose %v), want %v", tt.name, ok, roll, nose, tt.plausible)
+		}
 	}
 }
