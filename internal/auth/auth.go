@@ -18,6 +18,8 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/idgate/idgate"
@@ -82,6 +84,11 @@ type Authenticator struct {
 	ring  keyRing
 	// tokens caches verified access tokens.
 	tokens tokenCache
+	// tenants caches tenants by id for tenantTTL: tenants are never deleted
+	// and what auth reads of them (id, parent, sandbox) does not change,
+	// while credentials are read every time so a revocation is immediate.
+	tenants     sync.Map // id → cachedTenant
+	tenantCount atomic.Int64
 	// dummyHash is compared against when a credential id is unknown, so an
 	// unknown id costs the same as a wrong secret.
 	dummyHash []byte
@@ -208,7 +215,7 @@ func (a *Authenticator) authenticateSecret(ctx context.Context, id, secret strin
 // principal loads the credential's tenant. The returned credential has no
 // SecretHash: nothing downstream needs it, and it cannot leak from there.
 func (a *Authenticator) principal(ctx context.Context, cred *idgate.Credential) (*idgate.Principal, error) {
-	tenant, err := a.store.Tenant(ctx, cred.TenantID)
+	tenant, err := a.tenant(ctx, cred.TenantID)
 	if idgate.ErrorCode(err) == idgate.ENOTFOUND {
 		return nil, unauthorized(errTenantGone)
 	}
@@ -386,4 +393,34 @@ func validScopeToken(s string) bool {
 		}
 	}
 	return true
+}
+
+type cachedTenant struct {
+	t  *idgate.Tenant
+	at time.Time
+}
+
+// tenantTTL bounds how stale a cached tenant may be; maxCachedTenants
+// bounds the cache.
+const (
+	tenantTTL        = time.Minute
+	maxCachedTenants = 10_000
+)
+
+// tenant returns a tenant, from the cache when it is fresh.
+func (a *Authenticator) tenant(ctx context.Context, id string) (*idgate.Tenant, error) {
+	now := a.cfg.Now()
+	if c, ok := a.tenants.Load(id); ok && now.Sub(c.(cachedTenant).at) < tenantTTL {
+		return c.(cachedTenant).t, nil
+	}
+	t, err := a.store.Tenant(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if a.tenantCount.Add(1) > maxCachedTenants {
+		a.tenants.Clear()
+		a.tenantCount.Store(0)
+	}
+	a.tenants.Store(id, cachedTenant{t: t, at: now})
+	return t, nil
 }
