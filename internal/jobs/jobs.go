@@ -64,12 +64,13 @@ type Config struct {
 	// JobTimeout bounds one attempt of a job [30s]: a registry that has
 	// not answered by then is treated as down for that attempt.
 	JobTimeout time.Duration
-	// RescueAfter is how long a job may stay running before it is taken
-	// for dead and retried: the recovery path after a crash on PostgreSQL,
-	// where another replica may still be working it (harmless: finishing
-	// is conditional). It must exceed JobTimeout [JobTimeout + 15s]. On
+	// RescueAfter is how long a job may stay running before River takes
+	// it for dead and retries it (harmless if it was alive: finishing is
+	// conditional). It must exceed JobTimeout [JobTimeout + 15s]. It is the
+	// fallback: on PostgreSQL the jobs of a replica whose heartbeat
+	// stopped are retried about 20 s after it died (liveness.go); on
 	// SQLite, which has one process by design, jobs left running by a
-	// killed process are put back at start-up instead.
+	// killed process are put back at start-up.
 	RescueAfter time.Duration
 	// PollInterval is how often idle workers look for new jobs [200ms].
 	PollInterval time.Duration
@@ -149,6 +150,10 @@ type Runner struct {
 	log     *slog.Logger
 	encode  map[idgate.Dialect]Encoder
 	onEvent func(Event) // test hook, called after a verification is finished
+
+	clientID     string
+	stopLiveness context.CancelFunc
+	livenessDone chan struct{}
 }
 
 // Encoder renders a finished verification as the data of a webhook event,
@@ -160,7 +165,7 @@ type Encoder func(v *idgate.Verification) any
 // another process to work).
 func New(ctx context.Context, store Store, svc *verify.Service, cfg Config) (*Runner, error) {
 	cfg.setDefaults()
-	r := &Runner{store: store, svc: svc, cfg: cfg, log: cfg.Logger, encode: map[idgate.Dialect]Encoder{}}
+	r := &Runner{store: store, svc: svc, cfg: cfg, log: cfg.Logger, encode: map[idgate.Dialect]Encoder{}, clientID: newClientID()}
 	if err := r.migrate(ctx); err != nil {
 		return nil, err
 	}
@@ -172,6 +177,7 @@ func New(ctx context.Context, store Store, svc *verify.Service, cfg Config) (*Ru
 			QueueVerify:   {MaxWorkers: cfg.VerifyWorkers},
 			QueueWebhooks: {MaxWorkers: cfg.WebhookWorkers},
 		},
+		ID:                   r.clientID,
 		Workers:              workers,
 		JobTimeout:           cfg.JobTimeout,
 		RescueStuckJobsAfter: cfg.RescueAfter,
@@ -213,13 +219,23 @@ func (r *Runner) migrate(ctx context.Context) error {
 	return nil
 }
 
-// Start rescues what a killed process left running (SQLite) and starts the
-// workers.
+// Start rescues what a killed process left running — at once on SQLite,
+// through the replicas' heartbeats on PostgreSQL (see liveness.go) — and
+// starts the workers.
 func (r *Runner) Start(ctx context.Context) error {
-	if r.store.Engine() == sqlstore.EngineSQLite {
+	switch r.store.Engine() {
+	case sqlstore.EngineSQLite:
 		if err := r.rescueOrphans(ctx); err != nil {
 			return err
 		}
+	case sqlstore.EnginePostgres:
+		if err := r.heartbeat(ctx); err != nil {
+			return fmt.Errorf("jobs: heartbeat: %w", err)
+		}
+		var lctx context.Context
+		lctx, r.stopLiveness = context.WithCancel(context.WithoutCancel(ctx))
+		r.livenessDone = make(chan struct{})
+		go r.watchLiveness(lctx)
 	}
 	if err := r.client.Start(ctx); err != nil {
 		return fmt.Errorf("jobs: start: %w", err)
@@ -257,6 +273,14 @@ func (r *Runner) inTx(ctx context.Context, fn func(ctx context.Context, tx *sql.
 func (r *Runner) Stop(ctx context.Context) error {
 	if err := r.client.Stop(ctx); err != nil && !errors.Is(err, context.Canceled) {
 		return fmt.Errorf("jobs: stop: %w", err)
+	}
+	if r.stopLiveness != nil {
+		r.stopLiveness()
+		<-r.livenessDone
+		r.stopLiveness = nil
+		if err := r.forget(ctx); err != nil {
+			return fmt.Errorf("jobs: stop: %w", err)
+		}
 	}
 	return nil
 }
