@@ -168,11 +168,7 @@ func seedYouverify(t *testing.T, s *server) {
 func TestLaboremusResponses(t *testing.T) {
 	s := newServer(t, app.Config{})
 	ctx := context.Background()
-	runner, err := jobs.New(ctx, s.app.Store, s.app.Verify, jobs.Config{PollInterval: 20 * time.Millisecond, RetryBase: 20 * time.Millisecond, RetryMax: 100 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.mount(t, laboremus.Routes(&laboremus.Handler{Submitter: runner, Verifications: s.app.Verify, Auth: s.app.Auth}))
+	s.mount(t, laboremus.Routes(&laboremus.Handler{Submitter: s.app.Jobs, Verifications: s.app.Verify, Auth: s.app.Auth}))
 	_, subKey, err := auth.CreateCredential(ctx, s.app.Store, s.app.Sandbox.ID, idgate.SubscriptionKey, "openapi test",
 		idgate.User{ID: "u3", FirstName: "Jane", LastName: "Mukasa"}, "test")
 	if err != nil {
@@ -192,12 +188,11 @@ func TestLaboremusResponses(t *testing.T) {
 		t.Fatalf("create multiple: %d %s", rec.Code, rec.Body)
 	}
 
-	events := receiveWebhooks(t, s)
-	runner.SetEncoder(idgate.DialectLaboremus, func(v *idgate.Verification) any { return laboremus.Encode(v) })
-	if err := runner.Start(ctx); err != nil {
+	hookID, events := receiveWebhooks(t, s)
+	if err := s.app.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	defer runner.Stop(context.Background())
+	defer s.app.Stop(context.Background())
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		rec := s.call(t, "GET", "/idv/api/requests/"+created.ID+"?v=2.0", headers, "")
@@ -252,6 +247,36 @@ func TestLaboremusResponses(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("no webhook delivery")
 	}
+
+	// The native webhook routes, with the delivery just made in the log.
+	deadline = time.Now().Add(10 * time.Second)
+	for {
+		rec := s.call(t, "GET", "/v1/webhooks/"+hookID+"/deliveries", s.bearer(), "")
+		if rec.Code != 200 {
+			t.Fatalf("deliveries: %d %s", rec.Code, rec.Body)
+		}
+		if strings.Contains(rec.Body.String(), `"succeeded":true`) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no successful delivery in the log: %s", rec.Body)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	for _, c := range []struct {
+		method, target, body string
+		want                 int
+	}{
+		{"GET", "/v1/webhooks", "", 200},
+		{"GET", "/v1/webhooks/" + idgate.NewID() + "/deliveries", "", 404},
+		{"GET", "/v1/webhooks/" + hookID + "/deliveries?limit=0", "", 400},
+		{"POST", "/v1/webhooks", `{"url":"ftp://example.test/x"}`, 400},
+		{"POST", "/v1/webhooks", `{"url":"https://example.test/hooks","events":["verification.completed"]}`, 201},
+	} {
+		if rec := s.call(t, c.method, c.target, s.bearer(), c.body); rec.Code != c.want {
+			t.Errorf("%s %s: %d, want %d: %s", c.method, c.target, rec.Code, c.want, rec.Body)
+		}
+	}
 }
 
 const webhookSecret = "whsec_openapi_test"
@@ -263,7 +288,7 @@ type delivery struct {
 
 // receiveWebhooks registers a webhook of the sandbox tenant at a
 // loopback receiver and returns what it receives.
-func receiveWebhooks(t *testing.T, s *server) <-chan delivery {
+func receiveWebhooks(t *testing.T, s *server) (string, <-chan delivery) {
 	t.Helper()
 	got := make(chan delivery, 16)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -281,7 +306,7 @@ func receiveWebhooks(t *testing.T, s *server) <-chan delivery {
 	if err := s.app.Store.CreateWebhook(context.Background(), hook, audit); err != nil {
 		t.Fatal(err)
 	}
-	return got
+	return hook.ID, got
 }
 
 // TestWalletResponses checks the native wallet routes' real answers.
