@@ -304,8 +304,10 @@ func TestNativeAPIResponses(t *testing.T) {
 	want(s.call(t, "GET", "/healthz", nil, ""), 200)
 	want(s.call(t, "GET", "/readyz", nil, ""), 200)
 	want(s.call(t, "GET", "/openapi.json", nil, ""), 200)
-	if rec := s.call(t, "GET", "/docs", nil, ""); rec.Code != 200 {
-		t.Fatalf("GET /docs: %d", rec.Code)
+	for _, path := range []string{"/docs", "/metrics"} {
+		if rec := s.call(t, "GET", path, nil, ""); rec.Code != 200 {
+			t.Fatalf("GET %s: %d", path, rec.Code)
+		}
 	}
 
 	// The token endpoint and a JWT on the native API.
