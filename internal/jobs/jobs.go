@@ -238,6 +238,7 @@ func (r *Runner) Start(ctx context.Context) error {
 		go r.watchLiveness(lctx)
 	}
 	if err := r.client.Start(ctx); err != nil {
+		r.haltLiveness()
 		return fmt.Errorf("jobs: start: %w", err)
 	}
 	return nil
@@ -274,15 +275,23 @@ func (r *Runner) Stop(ctx context.Context) error {
 	if err := r.client.Stop(ctx); err != nil && !errors.Is(err, context.Canceled) {
 		return fmt.Errorf("jobs: stop: %w", err)
 	}
-	if r.stopLiveness != nil {
-		r.stopLiveness()
-		<-r.livenessDone
-		r.stopLiveness = nil
+	if r.haltLiveness() {
 		if err := r.forget(ctx); err != nil {
 			return fmt.Errorf("jobs: stop: %w", err)
 		}
 	}
 	return nil
+}
+
+// haltLiveness stops the heartbeat loop, reporting whether it ran.
+func (r *Runner) haltLiveness() bool {
+	if r.stopLiveness == nil {
+		return false
+	}
+	r.stopLiveness()
+	<-r.livenessDone
+	r.stopLiveness = nil
+	return true
 }
 
 // Client returns the River client, for operator tooling.

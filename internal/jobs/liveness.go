@@ -47,6 +47,11 @@ func newClientID() string {
 // watchLiveness beats and rescues until ctx ends.
 func (r *Runner) watchLiveness(ctx context.Context) {
 	defer close(r.livenessDone)
+	defer func() {
+		if v := recover(); v != nil {
+			r.log.Error("jobs: liveness loop panic; heartbeats stopped", "panic", v)
+		}
+	}()
 	t := time.NewTicker(heartbeatEvery)
 	defer t.Stop()
 	for {
