@@ -11,7 +11,6 @@ package openapitest
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"mime"
@@ -267,10 +266,4 @@ func (c *Recorder) Seen() []Seen {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return slices.Clone(c.seen)
-}
-
-// Compact re-encodes a JSON value for messages.
-func Compact(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
 }
