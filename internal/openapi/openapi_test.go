@@ -75,8 +75,8 @@ func TestEveryRouteIsDocumented(t *testing.T) {
 	s := newServer(t, app.Config{})
 	doc := s.v.Document()
 	fallbacks := map[string]bool{}
-	for _, p := range doc["x-idgate-fallbacks"].(map[string]any)["patterns"].([]any) {
-		fallbacks[p.(string)] = true
+	for p := range doc["x-idgate-fallbacks"].(map[string]any)["patterns"].(map[string]any) {
+		fallbacks[p] = true
 	}
 	var notAPI []string
 	for _, p := range doc["x-idgate-not-api"].(map[string]any)["prefixes"].([]any) {
@@ -291,6 +291,7 @@ func TestNativeAPIResponses(t *testing.T) {
 	want(s.call(t, "GET", "/v1/verifications/"+idgate.NewID(), key, ""), 404)
 	want(s.call(t, "GET", "/v1/verifications?limit=1000", key, ""), 400)
 	want(s.call(t, "GET", "/v1/verifications?colour=blue", key, ""), 400)
+	want(s.call(t, "GET", "/v1/no-such-thing", key, ""), 404)
 	idem := map[string]string{"Authorization": key["Authorization"], "Idempotency-Key": "k-1"}
 	want(s.call(t, "POST", "/v1/verifications", idem, create), 201)
 	want(s.call(t, "POST", "/v1/verifications", idem, strings.Replace(create, "c-1", "c-2", 1)), 409)
@@ -324,7 +325,7 @@ func TestNativeAPIResponses(t *testing.T) {
 		seen[fmt.Sprintf("%s %d", x.Pattern, x.Status)] = true
 	}
 	for _, must := range []string{"POST /v1/verifications 201", "GET /v1/verifications/{id} 200", "GET /v1/verifications 200",
-		"POST /v1/verifications 400", "POST /v1/verifications 401", "GET /v1/verifications/{id} 404", "POST /oauth/token 200"} {
+		"POST /v1/verifications 400", "POST /v1/verifications 401", "GET /v1/verifications/{id} 404", "POST /oauth/token 200", "/v1/ 404"} {
 		if !seen[must] {
 			t.Errorf("exchange %q was not checked", must)
 		}

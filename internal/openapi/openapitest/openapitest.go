@@ -98,20 +98,39 @@ func (v *Validator) Operation(pattern string) map[string]any {
 
 // CheckResponse validates a response to the route pattern: the status must
 // be documented, the media type must be one the document lists for it, and
-// a JSON body must validate against that media type's schema.
+// a JSON body must validate against that media type's schema. A fallback
+// pattern (no method, listed in x-idgate-fallbacks) must answer 404 in its
+// surface's envelope.
 func (v *Validator) CheckResponse(pattern string, status int, header http.Header, body []byte) error {
 	method, path := PathOf(pattern)
-	op := v.Operation(pattern)
-	if op == nil {
-		return fmt.Errorf("%s: no operation in the document", pattern)
-	}
-	responses, _ := op["responses"].(map[string]any)
 	key := strconv.Itoa(status)
-	resp, ok := responses[key].(map[string]any)
-	if !ok {
-		return fmt.Errorf("%s: status %d is not documented (documented: %s)", pattern, status, strings.Join(keys(responses), ", "))
+	var resp map[string]any
+	var pointer string
+	if method == "" {
+		// A fallback: its one answer is a 404 in the response named by
+		// x-idgate-fallbacks.
+		fallbacks, _ := v.doc["x-idgate-fallbacks"].(map[string]any)
+		patterns, _ := fallbacks["patterns"].(map[string]any)
+		ref, ok := patterns[pattern].(string)
+		if !ok {
+			return fmt.Errorf("%s: not an operation nor a documented fallback", pattern)
+		}
+		if status != http.StatusNotFound {
+			return fmt.Errorf("%s: fallback answered %d, not 404", pattern, status)
+		}
+		resp, pointer = map[string]any{"$ref": ref}, ref
+	} else {
+		op := v.Operation(pattern)
+		if op == nil {
+			return fmt.Errorf("%s: no operation in the document", pattern)
+		}
+		responses, _ := op["responses"].(map[string]any)
+		var ok bool
+		if resp, ok = responses[key].(map[string]any); !ok {
+			return fmt.Errorf("%s: status %d is not documented (documented: %s)", pattern, status, strings.Join(keys(responses), ", "))
+		}
+		pointer = "#/paths/" + escape(path) + "/" + method + "/responses/" + key
 	}
-	pointer := "#/paths/" + escape(path) + "/" + method + "/responses/" + key
 	if ref, ok := resp["$ref"].(string); ok {
 		pointer = ref
 		resp = v.resolve(ref)
@@ -226,12 +245,11 @@ type Seen struct {
 // ServeMux set Request.Pattern on the request it was given (no middleware
 // between here and the mux replaces the request), as idgate's is built.
 type Recorder struct {
-	t         testing.TB
-	v         *Validator
-	next      http.Handler
-	mu        sync.Mutex
-	seen      []Seen
-	unmatched int
+	t    testing.TB
+	v    *Validator
+	next http.Handler
+	mu   sync.Mutex
+	seen []Seen
 }
 
 // NewRecorder wraps next.
@@ -251,9 +269,8 @@ func (c *Recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if r.Pattern == "" || !strings.Contains(r.Pattern, " ") {
-		c.unmatched++ // a fallback answered; it has no operation
-		return
+	if r.Pattern == "" {
+		return // the ServeMux itself answered (404, 405): no surface's envelope
 	}
 	c.seen = append(c.seen, Seen{Pattern: r.Pattern, Status: rec.Code})
 	if err := c.v.CheckResponse(r.Pattern, rec.Code, rec.Header(), rec.Body.Bytes()); err != nil {
