@@ -13,6 +13,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"net/http/httptest"
@@ -257,8 +258,15 @@ func NewRecorder(t testing.TB, v *Validator, next http.Handler) *Recorder {
 	return &Recorder{t: t, v: v, next: next}
 }
 
-// ServeHTTP serves r with the wrapped handler and checks the response.
+// ServeHTTP serves r with the wrapped handler and checks the response,
+// and — when the server accepted it (2xx) — the request body: what the
+// server takes must be what the document describes.
 func (c *Recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var body []byte
+	if r.Body != nil {
+		body, _ = io.ReadAll(io.LimitReader(r.Body, 32<<20))
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
 	rec := httptest.NewRecorder()
 	c.next.ServeHTTP(rec, r)
 	for k, vs := range rec.Header() {
@@ -275,6 +283,11 @@ func (c *Recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.seen = append(c.seen, Seen{Pattern: r.Pattern, Status: rec.Code})
 	if err := c.v.CheckResponse(r.Pattern, rec.Code, rec.Header(), rec.Body.Bytes()); err != nil {
 		c.t.Errorf("%s %s → %d does not match the document: %v\nbody: %.600s", r.Method, r.URL.Path, rec.Code, err, rec.Body.String())
+	}
+	if rec.Code/100 == 2 && len(bytes.TrimSpace(body)) > 0 {
+		if err := c.v.CheckRequestBody(r.Pattern, r.Header.Get("Content-Type"), body); err != nil {
+			c.t.Errorf("%s %s was accepted (%d) but its body does not match the document: %v\nbody: %.600s", r.Method, r.URL.Path, rec.Code, err, body)
+		}
 	}
 }
 
