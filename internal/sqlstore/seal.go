@@ -66,10 +66,7 @@ func (s *Store) sealRecord(what string, r *idgate.Record) ([]byte, error) {
 
 // sealRecordFor is sealRecord bound to a row context.
 func (s *Store) sealRecordFor(what string, r *idgate.Record, row []byte) ([]byte, error) {
-	if len(r.Photo) > 0 && r.PhotoSHA256 == "" {
-		sum := sha256.Sum256(r.Photo)
-		r.PhotoSHA256 = hex.EncodeToString(sum[:]) // once here, not on every verification
-	}
+	r.PhotoSHA256 = photoHash(r)
 	photoless := *r
 	photoless.Photo = nil
 	js, err := json.Marshal(&photoless)
@@ -109,4 +106,15 @@ func (s *Store) openRecordFor(what string, sealed []byte, row []byte) (*idgate.R
 		r.Photo = photo
 	}
 	return &r, nil
+}
+
+// photoHash returns the record's photo hash, computing it once when the
+// record is stored rather than on every verification.
+func photoHash(r *idgate.Record) string {
+	if r.PhotoSHA256 != "" || len(r.Photo) == 0 {
+		return r.PhotoSHA256
+	}
+	sum := sha256.Sum256(r.Photo)
+	r.PhotoSHA256 = hex.EncodeToString(sum[:])
+	return r.PhotoSHA256
 }
