@@ -6,29 +6,11 @@ import (
 	"time"
 
 	"github.com/idgate/idgate"
-	"github.com/idgate/idgate/internal/httpx"
 )
 
 func (h *Handler) refugee(w http.ResponseWriter, r *http.Request) error {
 	var in RefugeeRequest
-	if err := httpx.DecodeJSON(w, r, h.MaxBody, false, &in); err != nil {
-		return err
-	}
-	req, err := in.native()
-	if err != nil {
-		return err
-	}
-	req.IdempotencyKey = r.Header.Get("Idempotency-Key")
-	p, err := httpx.Principal(r)
-	if err != nil {
-		return err
-	}
-	v, err := h.Verify.Verify(r.Context(), p, req)
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, Envelope{Title: title, Status: http.StatusOK, Response: h.refugeeResponse(v)})
-	return nil
+	return h.verify(w, r, &in, func(v *idgate.Verification) any { return h.refugeeResponse(v) })
 }
 
 func (in *RefugeeRequest) native() (idgate.VerificationRequest, error) {

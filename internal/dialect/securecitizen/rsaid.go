@@ -13,24 +13,7 @@ import (
 
 func (h *Handler) rsaID(w http.ResponseWriter, r *http.Request) error {
 	var in RSAIDRequest
-	if err := httpx.DecodeJSON(w, r, h.MaxBody, false, &in); err != nil {
-		return err
-	}
-	req, err := in.native()
-	if err != nil {
-		return err
-	}
-	req.IdempotencyKey = r.Header.Get("Idempotency-Key")
-	p, err := httpx.Principal(r)
-	if err != nil {
-		return err
-	}
-	v, err := h.Verify.Verify(r.Context(), p, req)
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, Envelope{Title: title, Status: http.StatusOK, Response: h.rsaIDResponse(v)})
-	return nil
+	return h.verify(w, r, &in, func(v *idgate.Verification) any { return h.rsaIDResponse(v) })
 }
 
 // native translates the request into the core's shape.

@@ -89,6 +89,34 @@ func (h *Handler) status(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// request is a SecureCitizen request body that translates into the core's.
+type request interface {
+	native() (idgate.VerificationRequest, error)
+}
+
+// verify is the one flow both endpoints share: decode the body into in,
+// translate it, run the verification, answer with respond's shape.
+func (h *Handler) verify(w http.ResponseWriter, r *http.Request, in request, respond func(*idgate.Verification) any) error {
+	if err := httpx.DecodeJSON(w, r, h.MaxBody, false, in); err != nil {
+		return err
+	}
+	req, err := in.native()
+	if err != nil {
+		return err
+	}
+	req.IdempotencyKey = r.Header.Get("Idempotency-Key")
+	p, err := httpx.Principal(r)
+	if err != nil {
+		return err
+	}
+	v, err := h.Verify.Verify(r.Context(), p, req)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, Envelope{Title: title, Status: http.StatusOK, Response: respond(v)})
+	return nil
+}
+
 // fieldNames maps the core's field names to this dialect's request fields,
 // so errors name what the client sent.
 var fieldNames = map[string]string{
