@@ -194,7 +194,7 @@ func TestLaboremusResponses(t *testing.T) {
 		t.Fatalf("create multiple: %d %s", rec.Code, rec.Body)
 	}
 
-	hookID, events := receiveWebhooks(t, s)
+	hookID, hookURL, events := receiveWebhooks(t, s)
 	if err := s.app.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -277,7 +277,8 @@ func TestLaboremusResponses(t *testing.T) {
 		{"GET", "/v1/webhooks/" + idgate.NewID() + "/deliveries", "", 404},
 		{"GET", "/v1/webhooks/" + hookID + "/deliveries?limit=0", "", 400},
 		{"POST", "/v1/webhooks", `{"url":"ftp://example.test/x"}`, 400},
-		{"POST", "/v1/webhooks", `{"url":"https://example.test/hooks","events":["verification.completed"]}`, 201},
+		// A loopback URL: the runner is live and may deliver to it.
+		{"POST", "/v1/webhooks", `{"url":"` + hookURL + `/second","events":["verification.completed"]}`, 201},
 	} {
 		if rec := s.call(t, c.method, c.target, s.bearer(), c.body); rec.Code != c.want {
 			t.Errorf("%s %s: %d, want %d: %s", c.method, c.target, rec.Code, c.want, rec.Body)
@@ -293,8 +294,9 @@ type delivery struct {
 }
 
 // receiveWebhooks registers a webhook of the sandbox tenant at a
-// loopback receiver and returns what it receives.
-func receiveWebhooks(t *testing.T, s *server) (string, <-chan delivery) {
+// loopback receiver and returns its id, the receiver's URL and what it
+// receives.
+func receiveWebhooks(t *testing.T, s *server) (id, url string, events <-chan delivery) {
 	t.Helper()
 	got := make(chan delivery, 16)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -312,7 +314,7 @@ func receiveWebhooks(t *testing.T, s *server) (string, <-chan delivery) {
 	if err := s.app.Store.CreateWebhook(context.Background(), hook, audit); err != nil {
 		t.Fatal(err)
 	}
-	return hook.ID, got
+	return hook.ID, srv.URL, got
 }
 
 // TestWalletResponses checks the native wallet routes' real answers.
