@@ -259,6 +259,35 @@ func TestOutage(t *testing.T) {
 	})
 }
 
+// TestFlakyRegistry: with most lookups failing, every request still
+// completes, through retries.
+func TestFlakyRegistry(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs River against real databases")
+	}
+	sqlstoretest.ForEachEngine(t, func(t *testing.T, st *sqlstore.Store) {
+		f := newFixture(t, st)
+		f.runner.cfg.VerifyMaxAttempts = 50
+		f.reg.SetMode(idgate.Uganda, registry.Mode{ErrorRate: 0.7})
+		var reqs []idgate.VerificationRequest
+		for range 10 {
+			reqs = append(reqs, ugRequest("Grace", "Akello", "1990-04-12", testCard))
+		}
+		for _, v := range f.submit(t, reqs...) {
+			if got := f.await(t, v.ID); got.Status != idgate.StatusCompleted || !CheckCard(got).Matching {
+				t.Errorf("%s: %s %+v", v.ID, got.Status, CheckCard(got))
+			}
+		}
+		var retried int
+		if err := st.DB().QueryRow(`SELECT COUNT(*) FROM river_job WHERE kind = 'verify_uganda_card' AND attempt > 1`).Scan(&retried); err != nil {
+			t.Fatal(err)
+		}
+		if retried == 0 {
+			t.Error("no job was retried at a 70% error rate")
+		}
+	})
+}
+
 // TestOutageExhausted: a registry that never comes back fails the request
 // after the last attempt rather than leaving it Pending for ever.
 func TestOutageExhausted(t *testing.T) {
