@@ -15,9 +15,9 @@ type task struct {
 	args kernelArgs
 
 	n, size, chunks int
-	next            atomic.Int64 // next chunk to take
-	done            atomic.Int64 // chunks finished
-	refs            atomic.Int32 // participants still holding the task
+	next            atomic.Int64  // next chunk to take
+	done            atomic.Int64  // chunks finished
+	refs            atomic.Int32  // participants still holding the task
 	wake            chan struct{} // the last chunk's finisher wakes the caller
 }
 
