@@ -145,6 +145,7 @@ func newPage(doc []byte) (*page, error) {
 		byTag[g.Name] = g
 		p.Groups = append(p.Groups, *g)
 	}
+	examples := rawExamples(doc)
 	paths, _ := d["paths"].(object)
 	webhooks, _ := d["webhooks"].(object)
 	for _, path := range append(sortedKeys(paths), sortedKeys(webhooks)...) {
@@ -159,6 +160,11 @@ func newPage(doc []byte) (*page, error) {
 				continue
 			}
 			o := newOperation(strings.ToUpper(method), path, op, refs)
+			for i, b := range o.Request {
+				if ex, ok := examples[method+" "+path+" "+b.MediaType]; ok {
+					o.Request[i].Example = ex
+				}
+			}
 			tag := "Other"
 			if tags := list(op["tags"]); len(tags) > 0 {
 				tag = str(tags[0])
@@ -243,6 +249,38 @@ func newOperation(method, path string, op object, refs refTargets) operation {
 		o.Responses = append(o.Responses, response{Status: status, Description: str(r["description"]), Bodies: bodies(r), ref: ref})
 	}
 	return o
+}
+
+// rawExamples returns the request examples as the document writes them,
+// indented, by "method path media-type": decoding into maps would sort
+// their fields, and the order is part of what they show.
+func rawExamples(doc []byte) map[string]string {
+	var d struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	_ = json.Unmarshal(doc, &d) // the document decoded once already
+	out := map[string]string{}
+	for path, item := range d.Paths {
+		for method, raw := range item {
+			var op struct {
+				RequestBody struct {
+					Content map[string]struct {
+						Example json.RawMessage `json:"example"`
+					} `json:"content"`
+				} `json:"requestBody"`
+			}
+			if json.Unmarshal(raw, &op) != nil {
+				continue // not an operation (path-level parameters)
+			}
+			for mt, c := range op.RequestBody.Content {
+				var buf bytes.Buffer
+				if len(c.Example) > 0 && json.Indent(&buf, c.Example, "", "  ") == nil {
+					out[method+" "+path+" "+mt] = buf.String()
+				}
+			}
+		}
+	}
+	return out
 }
 
 func bodies(holder object) []mediaBody {
