@@ -13,10 +13,11 @@
 // they are programming errors. The graph executor checks its input's shape
 // and turns any kernel panic into an error naming the node.
 //
-// Parallelism: the expensive kernels (Conv2D, DepthwiseConv2D, MatMul) split
-// their work across up to GOMAXPROCS goroutines of a shared worker pool; the
-// calling goroutine takes one share. Kernels are safe for concurrent use on
-// distinct tensors.
+// Parallelism: the expensive kernels (Conv2D, DepthwiseConv2D, MatMul) cut
+// their work into chunks that the calling goroutine and up to GOMAXPROCS-1
+// workers of a shared pool take from a common counter, so a worker the OS
+// schedules late never holds the caller up. Kernels are safe for concurrent
+// use on distinct tensors.
 //
 // Arithmetic: preprocessing kernels (ResizeBilinear, CropAndResize, the
 // scalar ops) reproduce the tfjs-cpu kernels bit for bit. With the AVX2/FMA
