@@ -114,3 +114,31 @@ func TestGraphFusesAndReusesBuffers(t *testing.T) {
 		t.Errorf("%d buffers for a chain-like graph", g.nbufs)
 	}
 }
+
+func TestLoadGraphModelErrors(t *testing.T) {
+	node := func(name, op string, in ...string) string {
+		q := make([]string, len(in))
+		for i, s := range in {
+			q[i] = `"` + s + `"`
+		}
+		return `{"name":"` + name + `","op":"` + op + `","input":[` + strings.Join(q, ",") + `]}`
+	}
+	graph := func(nodes ...string) string {
+		return `{"format":"graph-model","modelTopology":{"node":[` + strings.Join(nodes, ",") + `]},"weightsManifest":[]}`
+	}
+	for _, tc := range []struct{ name, model, want string }{
+		{"cycle", graph(node("x", "Placeholder"), node("a", "Relu", "b"), node("b", "Relu", "a")), "cycle"},
+		{"unknown input", graph(node("x", "Placeholder"), node("a", "Relu", "nope")), "unknown"},
+		{"const without weights", graph(node("x", "Placeholder"), node("c", "Const"), node("a", "Add", "x", "c")), "no weights"},
+		{"second output", graph(node("x", "Placeholder"), node("a", "Relu", "x:1")), "output 1"},
+		{"duplicate name", graph(node("x", "Placeholder"), node("x", "Relu")), "repeated"},
+		{"layers model", `{"format":"layers-model","modelTopology":{"node":[]}}`, "format"},
+		{"no nodes", graph(), "0 nodes"},
+		{"filter not const", graph(node("x", "Placeholder"), node("w", "Relu", "x"), node("c", "Conv2D", "x", "w")), "not a constant"},
+	} {
+		_, err := LoadGraphModel([]byte(tc.model), nil)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: err = %v, want it to mention %q", tc.name, err, tc.want)
+		}
+	}
+}
