@@ -50,6 +50,6 @@ func BenchmarkObserveVerification(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		m.ObserveVerification(&v.Request, v, nil, time.Millisecond)
+		m.ObserveVerification(&v.Request, v, false, nil, time.Millisecond)
 	}
 }

@@ -49,6 +49,7 @@ type Metrics struct {
 	httpInFlight  prometheus.Gauge
 	verifications *prometheus.CounterVec
 	verifyErrors  *prometheus.CounterVec
+	replays       *prometheus.CounterVec
 	verifyLatency *prometheus.HistogramVec
 	checks        *prometheus.CounterVec
 	cache         *prometheus.CounterVec
@@ -83,6 +84,10 @@ func New() *Metrics {
 		Namespace: namespace, Name: "verification_errors_total",
 		Help: "Verification requests refused or failed before anything was stored, by dialect, country, ID type and error code.",
 	}, []string{"dialect", "country", "id_type", "code"})
+	m.replays = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: namespace, Name: "verification_replays_total",
+		Help: "Requests answered with the verification stored under their Idempotency-Key (nothing new stored or debited), by dialect.",
+	}, []string{"dialect"})
 	m.verifyLatency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Namespace: namespace, Name: "verification_duration_seconds",
 		Help: "Time the verification core took, lookup and checks included, by country and ID type.", Buckets: httpBuckets,
@@ -121,7 +126,7 @@ func New() *Metrics {
 	}, []string{"dialect", "country"})
 	m.Registry.MustRegister(
 		m.httpRequests, m.httpDuration, m.httpInFlight,
-		m.verifications, m.verifyErrors, m.verifyLatency, m.checks, m.cache,
+		m.verifications, m.verifyErrors, m.replays, m.verifyLatency, m.checks, m.cache,
 		m.lookups, m.lookupLatency, m.faceStages, m.webhooks, m.walletDebits, m.walletAmount,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),

@@ -118,27 +118,38 @@ func TestRequestsMoveTheMetrics(t *testing.T) {
 		t.Fatalf("no key: %d", code)
 	}
 	send(t, h, "GET", "/no/such/route/8507145123085", "", "")
+	for range 2 { // the second is a replay: counted as such, not as a new verification
+		req := httptest.NewRequest("POST", "/Citizen/RSAIDVerification", strings.NewReader(rsa("9203021234084", "Naledi", "Dlamini", "")))
+		req.Header.Set("Authorization", "Bearer "+key)
+		req.Header.Set("Idempotency-Key", "metrics-test-1")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			t.Fatalf("idempotent request: %d %s", rec.Code, rec.Body)
+		}
+	}
 
 	checks := []struct {
 		name   string
 		labels map[string]string
 		want   float64
 	}{
-		{"idgate_http_requests_total", map[string]string{"route": "POST /Citizen/RSAIDVerification", "dialect": "securecitizen", "status": "200"}, 3},
+		{"idgate_http_requests_total", map[string]string{"route": "POST /Citizen/RSAIDVerification", "dialect": "securecitizen", "status": "200"}, 5},
 		{"idgate_http_requests_total", map[string]string{"route": "POST /Citizen/RSAIDVerification", "status": "504"}, 1},
 		{"idgate_http_requests_total", map[string]string{"route": "POST /Citizen/RSAIDVerification", "status": "401"}, 1},
 		{"idgate_http_requests_total", map[string]string{"route": metrics.Unmatched, "dialect": "none", "status": "404"}, 1},
-		{"idgate_http_request_duration_seconds", map[string]string{"route": "POST /Citizen/RSAIDVerification", "dialect": "securecitizen"}, 5},
-		{"idgate_verifications_total", map[string]string{"dialect": "securecitizen", "country": "ZA", "id_type": "national-id", "outcome": "found"}, 3},
+		{"idgate_http_request_duration_seconds", map[string]string{"route": "POST /Citizen/RSAIDVerification", "dialect": "securecitizen"}, 7},
+		{"idgate_verifications_total", map[string]string{"dialect": "securecitizen", "country": "ZA", "id_type": "national-id", "outcome": "found"}, 4},
+		{"idgate_verification_replays_total", map[string]string{"dialect": "securecitizen"}, 1},
 		{"idgate_verification_errors_total", map[string]string{"dialect": "securecitizen", "country": "ZA", "code": "unavailable"}, 1},
-		{"idgate_verification_duration_seconds", map[string]string{"country": "ZA", "id_type": "national-id"}, 4},
-		{"idgate_verification_checks_total", map[string]string{"check": "names", "result": "pass"}, 3},
+		{"idgate_verification_duration_seconds", map[string]string{"country": "ZA", "id_type": "national-id"}, 5},
+		{"idgate_verification_checks_total", map[string]string{"check": "names", "result": "pass"}, 4},
 		{"idgate_verification_checks_total", map[string]string{"check": "fraud", "result": "clear"}, 1},
 		{"idgate_verification_checks_total", map[string]string{"check": "fraud", "result": "listed"}, 1},
 		{"idgate_identity_cache_total", map[string]string{"country": "ZA", "result": "stale"}, 1},
-		{"idgate_registry_lookups_total", map[string]string{"source": "local", "country": "ZA", "result": "found"}, 2},
+		{"idgate_registry_lookups_total", map[string]string{"source": "local", "country": "ZA", "result": "found"}, 3},
 		{"idgate_registry_lookups_total", map[string]string{"source": "local", "country": "ZA", "result": "unavailable"}, 2},
-		{"idgate_registry_lookup_duration_seconds", map[string]string{"source": "local", "country": "ZA"}, 4},
+		{"idgate_registry_lookup_duration_seconds", map[string]string{"source": "local", "country": "ZA"}, 5},
 	}
 	for _, c := range checks {
 		if got := value(t, reg, c.name, c.labels); got != c.want {
@@ -184,8 +195,8 @@ func TestLabelsStayInClosedSets(t *testing.T) {
 	m.ObserveWebhookDelivery(metrics.WebhookDelivered)
 	m.ObserveWebhookDelivery("https://hooks.example/abc")
 	req := &idgate.VerificationRequest{Dialect: "evil", Country: "8507145123085", IDType: "x y"}
-	m.ObserveVerification(req, nil, idgate.Errorf(idgate.EINVALID, "bad"), time.Millisecond)
-	m.ObserveVerification(req, nil, errors.New("boom"), time.Millisecond)
+	m.ObserveVerification(req, nil, false, idgate.Errorf(idgate.EINVALID, "bad"), time.Millisecond)
+	m.ObserveVerification(req, nil, false, errors.New("boom"), time.Millisecond)
 
 	for _, c := range []struct {
 		name   string
@@ -205,7 +216,7 @@ func TestLabelsStayInClosedSets(t *testing.T) {
 	}
 	var nilMetrics *metrics.Metrics
 	nilMetrics.ObserveFaceStage("detect", time.Second) // must not panic
-	nilMetrics.ObserveVerification(req, nil, nil, 0)
+	nilMetrics.ObserveVerification(req, nil, false, nil, 0)
 }
 
 // TestQueueCollector reads a River-shaped job table.

@@ -12,9 +12,15 @@ var _ verify.Observer = (*Metrics)(nil)
 
 // ObserveVerification implements verify.Observer: it counts the stored
 // verification by outcome, each check by result, identity-cache use and
-// the wallet debit, or the error that refused the request.
-func (m *Metrics) ObserveVerification(req *idgate.VerificationRequest, v *idgate.Verification, err error, elapsed time.Duration) {
+// the wallet debit, or the error that refused the request. A replay (the
+// stored answer to a repeated Idempotency-Key) is counted only as such:
+// nothing was looked up, checked or debited.
+func (m *Metrics) ObserveVerification(req *idgate.VerificationRequest, v *idgate.Verification, replayed bool, err error, elapsed time.Duration) {
 	if m == nil || req == nil {
+		return
+	}
+	if replayed && v != nil && err == nil {
+		m.replays.WithLabelValues(dialect(string(v.Request.Dialect))).Inc()
 		return
 	}
 	if v != nil {

@@ -19,7 +19,7 @@ func (s *Service) Pending(ctx context.Context, p *idgate.Principal, req idgate.V
 	}
 	start := time.Now()
 	v, audit, err := s.pending(ctx, p, req)
-	s.Observer.ObserveVerification(&req, v, err, time.Since(start))
+	s.Observer.ObserveVerification(&req, v, false, err, time.Since(start))
 	return v, audit, err
 }
 

@@ -79,23 +79,28 @@ func (s *Service) cacheTTL() time.Duration {
 // cannot pay, ECONFLICT when an idempotency key is reused for another
 // request, ENOFACE/EMANYFACES for an unusable selfie.
 func (s *Service) Verify(ctx context.Context, p *idgate.Principal, req idgate.VerificationRequest) (*idgate.Verification, error) {
+	var replayed bool
 	if s.Observer == nil {
-		return s.verify(ctx, p, req)
+		return s.verify(ctx, p, req, &replayed)
 	}
 	start := time.Now()
-	v, err := s.verify(ctx, p, req)
-	s.Observer.ObserveVerification(&req, v, err, time.Since(start))
+	v, err := s.verify(ctx, p, req, &replayed)
+	s.Observer.ObserveVerification(&req, v, replayed, err, time.Since(start))
 	return v, err
 }
 
 // Observer is told of every verification request the service answers,
 // for metrics. req is the request as the dialect sent it; v is the stored
-// verification, nil when err is not.
+// verification, nil when err is not; replayed says v is an earlier
+// verification returned again for its Idempotency-Key (nothing was stored
+// or debited this time).
 type Observer interface {
-	ObserveVerification(req *idgate.VerificationRequest, v *idgate.Verification, err error, elapsed time.Duration)
+	ObserveVerification(req *idgate.VerificationRequest, v *idgate.Verification, replayed bool, err error, elapsed time.Duration)
 }
 
-func (s *Service) verify(ctx context.Context, p *idgate.Principal, req idgate.VerificationRequest) (*idgate.Verification, error) {
+// verify does Verify's work; it sets *replayed when it answers with the
+// verification an earlier request stored under the same Idempotency-Key.
+func (s *Service) verify(ctx context.Context, p *idgate.Principal, req idgate.VerificationRequest, replayed *bool) (*idgate.Verification, error) {
 	if err := s.Validate(&req); err != nil {
 		return nil, err
 	}
@@ -103,6 +108,7 @@ func (s *Service) verify(ctx context.Context, p *idgate.Principal, req idgate.Ve
 		prev, err := s.Store.VerificationByIdempotencyKey(ctx, p.Tenant.ID, req.IdempotencyKey)
 		switch {
 		case err == nil && prev.Request.Fingerprint == req.Fingerprint:
+			*replayed = true
 			return prev, nil
 		case err == nil:
 			return nil, idgate.Errorf(idgate.ECONFLICT, "Idempotency-Key was already used for a different request")
