@@ -5,14 +5,21 @@ import "context"
 // FaceEngine compares a selfie with a registry photo and judges whether the
 // selfie shows a live person. Images are encoded files (JPEG, PNG or WebP).
 //
-// Errors: EINVALID for an image that cannot be decoded or is too large,
-// ENOFACE when no face is found, EMANYFACES when a selfie holds more than one
+// Errors: EINVALID for an image that cannot be decoded, ETOOLARGE for one
+// over the configured byte or pixel limit, ENOFACE when no face is found, EMANYFACES when a selfie holds more than one
 // face of similar size, EUNAVAILABLE when no engine is configured.
 type FaceEngine interface {
 	// Compare matches the face in selfie against the face in reference.
 	Compare(ctx context.Context, selfie, reference []byte) (FaceMatch, error)
 	// Liveness runs passive liveness checks on a single selfie.
 	Liveness(ctx context.Context, selfie []byte) (LivenessResult, error)
+}
+
+// FaceAndLivenessEngine is a FaceEngine that can match a selfie and check
+// its liveness in one pass, analysing the selfie once.
+type FaceAndLivenessEngine interface {
+	FaceEngine
+	CompareAndCheckLiveness(ctx context.Context, selfie, reference []byte) (FaceMatch, LivenessResult, error)
 }
 
 // FaceMatch is the outcome of a 1:1 face comparison.

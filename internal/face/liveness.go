@@ -105,6 +105,19 @@ func (e *Engine) CompareWithLiveness(ctx context.Context, selfie, reference []by
 	return e.match(Similarity(&s.face, &r.face)), live, nil
 }
 
+// CompareAndCheckLiveness implements idgate.FaceAndLivenessEngine.
+func (e *Engine) CompareAndCheckLiveness(ctx context.Context, selfie, reference []byte) (idgate.FaceMatch, idgate.LivenessResult, error) {
+	m, live, err := e.CompareWithLiveness(ctx, selfie, reference)
+	return m, live.LivenessResult, err
+}
+
+var _ idgate.FaceAndLivenessEngine = (*Engine)(nil)
+
+// Confidence maps a cosine similarity to the engine's calibrated 0–1
+// confidence, so dialects that report a threshold on the confidence scale
+// (Youverify's 0–100) can report the one that decides.
+func (e *Engine) Confidence(similarity float64) float64 { return Confidence(similarity) }
+
 // livenessOf measures an analysed selfie; ws must still hold its frame and
 // recognition input.
 func (e *Engine) livenessOf(ws *workspace, a *analysis) (LivenessReport, error) {

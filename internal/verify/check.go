@@ -189,6 +189,14 @@ func (s *Service) scoreNames(sub *idgate.Subject, rec *idgate.Record) *idgate.Na
 }
 
 func (s *Service) checkFace(ctx context.Context, req *idgate.VerificationRequest, rec *idgate.Record, res *idgate.Result) error {
+	if both, ok := s.Face.(idgate.FaceAndLivenessEngine); ok && req.Checks.Face && req.Checks.Liveness && len(rec.Photo) > 0 {
+		m, l, err := both.CompareAndCheckLiveness(ctx, req.Selfie, rec.Photo)
+		if err != nil {
+			return fmt.Errorf("face match and liveness: %w", err)
+		}
+		res.Face, res.Liveness = &m, &l
+		return nil
+	}
 	if req.Checks.Face && len(rec.Photo) > 0 {
 		m, err := s.Face.Compare(ctx, req.Selfie, rec.Photo)
 		if err != nil {
