@@ -420,7 +420,8 @@ func testReseal(t *testing.T, u string, sealer func(map[string][]byte, string) *
 		t.Fatal(err)
 	}
 	v := storetest.NewVerification("v-1", "t", time.Now())
-	rec := v.Result.Record
+	rec := *v.Result.Record
+	rec.Photo = []byte{0xff, 0xd8, 0xff, 0xe0, 1, 2, 3} // sealed in a column of its own
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
@@ -428,9 +429,9 @@ func testReseal(t *testing.T, u string, sealer func(map[string][]byte, string) *
 		}
 	}
 	must(st.CreateVerification(ctx, v, nil))
-	_, err := st.PutRecords(ctx, []*idgate.Record{rec})
+	_, err := st.PutRecords(ctx, []*idgate.Record{&rec})
 	must(err)
-	must(st.PutCachedRecord(ctx, rec, time.Now()))
+	must(st.PutCachedRecord(ctx, &rec, time.Now()))
 	must(st.PutVNINAliases(ctx, []idgate.VNINAlias{{VNIN: "AB123456789012CD", NIN: "12345678901"}}))
 	must(st.PutFaults(ctx, []idgate.Fault{{Country: "ZA", IDType: "national-id", Number: rec.Number, Kind: idgate.FaultDown}}))
 	must(st.CreateFraudListing(ctx, &idgate.FraudListing{TenantID: "t", Country: "ZA", IDNumber: rec.Number, ReferenceNo: "PR1"}, nil))
@@ -439,8 +440,8 @@ func testReseal(t *testing.T, u string, sealer func(map[string][]byte, string) *
 
 	st = open(u, sealer(map[string][]byte{"k1": k1, "k2": k2}, "k2"))
 	n, err := st.Reseal(ctx)
-	if err != nil || n != 7 {
-		t.Fatalf("Reseal = %d, %v; want 7 values rewritten", n, err)
+	if err != nil || n != 8 {
+		t.Fatalf("Reseal = %d, %v; want 8 values rewritten", n, err)
 	}
 	if n, err := st.Reseal(ctx); err != nil || n != 0 {
 		t.Errorf("second Reseal = %d, %v; want nothing left", n, err)
@@ -456,8 +457,10 @@ func testReseal(t *testing.T, u string, sealer func(map[string][]byte, string) *
 	if _, err := st.Verification(ctx, "t", "v-1"); err != nil {
 		t.Errorf("verification after reseal: %v", err)
 	}
-	if _, err := st.Record(ctx, "ZA", "national-id", rec.Number); err != nil {
+	if got, err := st.Record(ctx, "ZA", "national-id", rec.Number); err != nil {
 		t.Errorf("record after reseal: %v", err)
+	} else if !bytes.Equal(got.Photo, rec.Photo) {
+		t.Errorf("photo after reseal = %x, want %x", got.Photo, rec.Photo)
 	}
 	if l, err := st.FraudListingsFor(ctx, "ZA", rec.Number); err != nil || len(l) != 1 {
 		t.Errorf("fraud listings after reseal: %v, %v", l, err)
