@@ -86,6 +86,10 @@ func withStore(ctx context.Context, name string, args []string, stderr io.Writer
 	if err != nil {
 		return usageError{err}
 	}
+	if len(rest) == 0 || wantsHelp(rest) {
+		// Usage and -h need no database: don't create ./idgate-data for them.
+		return fn(&storeHandle{cfg: c}, rest)
+	}
 	a, err := c.open(ctx, stderr)
 	if err != nil {
 		return err
@@ -158,4 +162,13 @@ func envDuration(name string, def time.Duration) time.Duration {
 		}
 	}
 	return def
+}
+
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		if a == "-h" || a == "-help" || a == "--help" {
+			return true
+		}
+	}
+	return false
 }
