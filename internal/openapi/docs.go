@@ -72,6 +72,8 @@ type operation struct {
 	Parameters                             []parameter
 	Request                                []mediaBody
 	Responses                              []response
+	Curl                                   string // a command to try it; "" for webhook events
+	firstSecurity                          []string
 }
 
 type parameter struct {
@@ -145,7 +147,7 @@ func newPage(doc []byte) (*page, error) {
 		byTag[g.Name] = g
 		p.Groups = append(p.Groups, *g)
 	}
-	examples := rawExamples(doc)
+	examples, compact := rawExamples(doc)
 	paths, _ := d["paths"].(object)
 	webhooks, _ := d["webhooks"].(object)
 	for _, path := range append(sortedKeys(paths), sortedKeys(webhooks)...) {
@@ -164,6 +166,9 @@ func newPage(doc []byte) (*page, error) {
 				if ex, ok := examples[method+" "+path+" "+b.MediaType]; ok {
 					o.Request[i].Example = ex
 				}
+			}
+			if _, isPath := paths[path]; isPath {
+				o.Curl = curl(o, compact[method+" "+path])
 			}
 			tag := "Other"
 			if tags := list(op["tags"]); len(tags) > 0 {
@@ -219,6 +224,9 @@ func newOperation(method, path string, op object, refs refTargets) operation {
 			names = []string{"none"}
 		}
 		o.Security = append(o.Security, strings.Join(names, " + "))
+		if o.firstSecurity == nil {
+			o.firstSecurity = names
+		}
 	}
 	for _, pr := range list(op["parameters"]) {
 		prm, _ := pr.(object)
@@ -254,12 +262,12 @@ func newOperation(method, path string, op object, refs refTargets) operation {
 // rawExamples returns the request examples as the document writes them,
 // indented, by "method path media-type": decoding into maps would sort
 // their fields, and the order is part of what they show.
-func rawExamples(doc []byte) map[string]string {
+func rawExamples(doc []byte) (indented map[string]string, compact map[string]string) {
 	var d struct {
 		Paths map[string]map[string]json.RawMessage `json:"paths"`
 	}
 	_ = json.Unmarshal(doc, &d) // the document decoded once already
-	out := map[string]string{}
+	out, flat := map[string]string{}, map[string]string{}
 	for path, item := range d.Paths {
 		for method, raw := range item {
 			var op struct {
@@ -276,11 +284,51 @@ func rawExamples(doc []byte) map[string]string {
 				var buf bytes.Buffer
 				if len(c.Example) > 0 && json.Indent(&buf, c.Example, "", "  ") == nil {
 					out[method+" "+path+" "+mt] = buf.String()
+					buf.Reset()
+					if mt == "application/json" && json.Compact(&buf, c.Example) == nil {
+						flat[method+" "+path] = buf.String()
+					}
 				}
 			}
 		}
 	}
-	return out
+	return out, flat
+}
+
+// curl returns a shell command that calls the operation on the server in
+// $IDGATE_URL with the credentials in $IDGATE_KEY (and, for Laboremus,
+// $IDGATE_SUBSCRIPTION_KEY), sending body when there is one.
+func curl(o operation, body string) string {
+	var b strings.Builder
+	b.WriteString("curl")
+	if o.Method != "GET" {
+		b.WriteString(" -X " + o.Method)
+	}
+	// Path parameters become <name>: to be filled in, and never a curl
+	// glob or a shell expansion.
+	target := "$IDGATE_URL" + strings.NewReplacer("{", "<", "}", ">").Replace(o.Path)
+	for _, p := range o.Parameters {
+		if p.Name == "api-version" {
+			target += "?api-version=2.0" // Laboremus needs a version
+		}
+	}
+	b.WriteString(` "` + target + `"`)
+	for _, scheme := range o.firstSecurity {
+		switch scheme {
+		case "bearerAuth", "oauth2":
+			b.WriteString(` \` + "\n" + `  -H "Authorization: Bearer $IDGATE_KEY"`)
+		case "youverifyToken":
+			b.WriteString(` \` + "\n" + `  -H "token: $IDGATE_KEY"`)
+		case "subscriptionKey":
+			b.WriteString(` \` + "\n" + `  -H "Ocp-Apim-Subscription-Key: $IDGATE_SUBSCRIPTION_KEY"`)
+		case "clientBasic":
+			b.WriteString(` \` + "\n" + `  -u "$IDGATE_CLIENT_ID:$IDGATE_CLIENT_SECRET" -d grant_type=client_credentials`)
+		}
+	}
+	if body != "" {
+		b.WriteString(` \` + "\n" + `  -H "Content-Type: application/json" \` + "\n" + `  -d '` + strings.ReplaceAll(body, "'", `'\''`) + `'`)
+	}
+	return b.String()
 }
 
 func bodies(holder object) []mediaBody {

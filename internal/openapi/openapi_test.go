@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -155,7 +157,14 @@ func TestExamplesAreAccepted(t *testing.T) {
 				if !s.mounted(pattern) {
 					continue // reported by TestEveryRouteIsDocumented
 				}
-				rec := s.call(t, strings.ToUpper(method), path, authFor(s, op), string(body))
+				target := path
+				params, _ := op["parameters"].([]any)
+				for _, prm := range params {
+					if prm.(map[string]any)["$ref"] == "#/components/parameters/LaboremusApiVersion" {
+						target += "?api-version=2.0"
+					}
+				}
+				rec := s.call(t, strings.ToUpper(method), target, authFor(t, s, op), string(body))
 				if rec.Code >= 300 {
 					t.Errorf("%s: example answered %d: %s", pattern, rec.Code, rec.Body)
 				}
@@ -169,7 +178,7 @@ func TestExamplesAreAccepted(t *testing.T) {
 
 // authFor returns the headers that satisfy an operation's first security
 // requirement with the sandbox key.
-func authFor(s *server, op map[string]any) map[string]string {
+func authFor(t *testing.T, s *server, op map[string]any) map[string]string {
 	h := map[string]string{}
 	reqs, _ := op["security"].([]any)
 	if len(reqs) == 0 {
@@ -181,6 +190,13 @@ func authFor(s *server, op map[string]any) map[string]string {
 			h["Authorization"] = "Bearer " + s.app.SandboxKey
 		case "youverifyToken":
 			h["token"] = s.app.SandboxKey
+		case "subscriptionKey":
+			_, key, err := auth.CreateCredential(context.Background(), s.app.Store, s.app.Sandbox.ID, idgate.SubscriptionKey,
+				"example", idgate.User{ID: "u5"}, "test")
+			if err != nil {
+				t.Fatal(err)
+			}
+			h["Ocp-Apim-Subscription-Key"] = key
 		}
 	}
 	return h
@@ -485,6 +501,11 @@ func TestDocumentIsWellFormed(t *testing.T) {
 					t.Errorf("%s: tag %v is not declared", where, tg)
 				}
 			}
+			if rb, ok := op["requestBody"].(map[string]any); ok && !strings.HasPrefix(path, "webhook ") {
+				if m, ok := rb["content"].(map[string]any)["application/json"].(map[string]any); ok && m["example"] == nil {
+					t.Errorf("%s: the JSON request body has no example (the docs page's curl command needs one)", where)
+				}
+			}
 			sec, ok := op["security"].([]any)
 			if !ok && !strings.HasPrefix(path, "webhook ") {
 				t.Errorf("%s: no security requirement (use [] for none)", where)
@@ -562,5 +583,45 @@ func lintSchema(t *testing.T, where string, x any) {
 				}
 			}
 		}
+	}
+}
+
+// TestCurlExamplesRun runs the page's "Try it" commands with curl against
+// a live server on loopback: each one that needs no placeholder filled in
+// must succeed, so the commands people copy cannot rot.
+func TestCurlExamplesRun(t *testing.T) {
+	if _, err := exec.LookPath("curl"); err != nil {
+		t.Skip("curl is not installed")
+	}
+	s := newServer(t, app.Config{})
+	live := httptest.NewServer(s.rec)
+	defer live.Close()
+	ctx := context.Background()
+	_, subKey, err := auth.CreateCredential(ctx, s.app.Store, s.app.Sandbox.ID, idgate.SubscriptionKey, "curl", idgate.User{ID: "u4"}, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := s.oauthClient(t)
+	env := append(os.Environ(), "IDGATE_URL="+live.URL, "IDGATE_KEY="+s.app.SandboxKey, "IDGATE_SUBSCRIPTION_KEY="+subKey,
+		"IDGATE_CLIENT_ID="+client.Get("client_id"), "IDGATE_CLIENT_SECRET="+client.Get("client_secret"))
+
+	page := s.call(t, "GET", "/docs", nil, "").Body.String()
+	blocks := regexp.MustCompile(`(?s)<h4>Try it</h4><pre>(.*?)</pre>`).FindAllStringSubmatch(page, -1)
+	ran := 0
+	for _, b := range blocks {
+		command := html.UnescapeString(b[1])
+		if strings.Contains(command, "<") {
+			continue // a path parameter to fill in
+		}
+		ran++
+		cmd := exec.Command("sh", "-c", command+` -sS -o /dev/null -w '%{http_code}'`)
+		cmd.Env = env
+		out, err := cmd.CombinedOutput()
+		if code := strings.TrimSpace(string(out)); err != nil || len(code) != 3 || code[0] != '2' {
+			t.Errorf("%s\n→ %s (%v)", command, out, err)
+		}
+	}
+	if ran < 15 {
+		t.Errorf("only %d of %d commands ran", ran, len(blocks))
 	}
 }
