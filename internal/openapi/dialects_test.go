@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -16,38 +15,10 @@ import (
 	"github.com/idgate/idgate"
 	"github.com/idgate/idgate/internal/app"
 	"github.com/idgate/idgate/internal/auth"
-	"github.com/idgate/idgate/internal/dialect/laboremus"
-	"github.com/idgate/idgate/internal/dialect/youverify"
-	"github.com/idgate/idgate/internal/httpapi"
 	"github.com/idgate/idgate/internal/jobs"
-	"github.com/idgate/idgate/internal/openapi/openapitest"
 	"github.com/idgate/idgate/internal/sqlstore"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
-
-// mount serves routes beside the app's own when the app does not mount
-// them yet (a dialect whose wiring is still to come), so its real
-// responses are checked either way. Routes the app already serves are
-// left to the app.
-func (s *server) mount(t *testing.T, routes map[string]http.Handler) {
-	t.Helper()
-	var missing []string
-	for p := range routes {
-		if !s.mounted(p) {
-			missing = append(missing, p)
-		}
-	}
-	if len(missing) == 0 {
-		return
-	}
-	if len(missing) != len(routes) {
-		t.Fatalf("the app mounts only part of a dialect: missing %v", missing)
-	}
-	t.Logf("the app does not mount these routes yet; the test mounts them: %v", missing)
-	srv := *s.app.API
-	srv.Mounts = append(slices.Clone(srv.Mounts), routes)
-	s.rec = openapitest.NewRecorder(t, s.v, s.app.Metrics.Middleware(srv.Handler()))
-}
 
 // brokeKey returns an API key of a new, non-sandbox tenant with an empty
 // wallet: its priced requests are refused with 402.
@@ -87,7 +58,6 @@ func (s *server) replay(t *testing.T, dir string, vars map[string]string) map[in
 // its golden exchanges, and found, not-found and every error envelope.
 func TestYouverifyResponses(t *testing.T) {
 	s := newServer(t, app.Config{})
-	s.mount(t, youverify.Routes(&youverify.Handler{Service: s.app.Verify, Auth: s.app.Auth}))
 	broke := s.brokeKey(t)
 	statuses := s.replay(t, "../dialect/youverify/testdata/exchanges",
 		map[string]string{"sandbox": s.app.SandboxKey, "paid": s.app.SandboxKey, "broke": broke})
@@ -174,7 +144,6 @@ func seedYouverify(t *testing.T, s *server) {
 func TestLaboremusResponses(t *testing.T) {
 	s := newServer(t, app.Config{})
 	ctx := context.Background()
-	s.mount(t, laboremus.Routes(&laboremus.Handler{Submitter: s.app.Jobs, Verifications: s.app.Verify, Auth: s.app.Auth}))
 	_, subKey, err := auth.CreateCredential(ctx, s.app.Store, s.app.Sandbox.ID, idgate.SubscriptionKey, "openapi test",
 		idgate.User{ID: "u3", FirstName: "Jane", LastName: "Mukasa"}, "test")
 	if err != nil {
@@ -320,7 +289,6 @@ func receiveWebhooks(t *testing.T, s *server) (id, url string, events <-chan del
 // TestWalletResponses checks the native wallet routes' real answers.
 func TestWalletResponses(t *testing.T) {
 	s := newServer(t, app.Config{})
-	s.mount(t, s.app.API.WalletRoutes(httpapi.WalletConfig{AllowSelfTopUp: true}))
 	key := s.bearer()
 	for _, c := range []struct {
 		method, path, body string
