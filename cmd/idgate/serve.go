@@ -125,6 +125,7 @@ func (s *server) Run(ctx context.Context) error {
 		return fmt.Errorf("start job workers: %w", err)
 	}
 	s.printBanner()
+	go s.maintain(ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- s.http.Serve(s.listener) }()
 	select {
@@ -183,5 +184,23 @@ func tuneGC() {
 	}
 	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
 		debug.SetMemoryLimit(2 << 30) // collect harder before 2 GiB, whatever GOGC says
+	}
+}
+
+// maintain runs the store's housekeeping (SQLite: WAL checkpoint and
+// planner statistics) an hour after start and daily after that.
+func (s *server) maintain(ctx context.Context) {
+	t := time.NewTimer(time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if err := s.store.store.Maintain(ctx); err != nil {
+			s.store.log.Warn("store maintenance failed", "err", err)
+		}
+		t.Reset(24 * time.Hour)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -84,7 +85,7 @@ func PostgresURL(t testing.TB) string {
 // Open opens a store at u, closed when the test ends.
 func Open(t testing.TB, u string) *sqlstore.Store {
 	t.Helper()
-	st, err := sqlstore.Open(context.Background(), sqlstore.Options{URL: u, Sealer: Sealer(t)})
+	st, err := sqlstore.Open(context.Background(), sqlstore.Options{URL: u, Sealer: Sealer(t), Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
