@@ -32,10 +32,10 @@ type FaceMatch struct {
 
 // LivenessResult carries every liveness field the vendor dialects report.
 type LivenessResult struct {
-	Pass        bool    // the selfie passed every liveness and quality check
-	Score       float64 // 0..1, combined liveness score
-	Probability float64 // 0..1, the liveness model's probability that the face is live
-	Quality     float64 // 0..1, image quality (face size, blur, exposure)
-	Spoof       bool    // the anti-spoof model classified the face as a presentation attack
-	Message     string  // a human explanation, e.g. "Liveness check successful"
+	Pass        bool    `json:"pass"`        // the selfie passed every liveness and quality check
+	Score       float64 `json:"score"`       // 0..1, combined liveness score
+	Probability float64 `json:"probability"` // 0..1, the liveness model's probability that the face is live
+	Quality     float64 `json:"quality"`     // 0..1, image quality (face size, blur, exposure)
+	Spoof       bool    `json:"spoof"`       // the anti-spoof model classified the face as a presentation attack
+	Message     string  `json:"message"`     // a human explanation, e.g. "Liveness check successful"
 }

@@ -12,7 +12,7 @@ import (
 // list and read its filings through the API.
 type FraudListing struct {
 	ID          string    `json:"id"`
-	TenantID    string    `json:"tenantId"` // who filed it
+	TenantID    string    `json:"tenantId,omitempty"` // who filed it; not shown to other tenants
 	Country     Country   `json:"country"`
 	IDNumber    string    `json:"idNumber"`
 	FirstName   string    `json:"firstName"`

@@ -202,6 +202,9 @@ func TestFraudListingsScreenVerifications(t *testing.T) {
 	if len(listings) != 1 || listings[0].(map[string]any)["referenceNo"] != "SH12345678" {
 		t.Fatalf("screening = %v", v["fraud"])
 	}
+	if filer, shown := listings[0].(map[string]any)["tenantId"]; shown {
+		t.Fatalf("screening shows the filing tenant %v to another tenant", filer)
+	}
 	// ...but cannot list it.
 	_, mine := c.do("GET", "/v1/fraud-listings", "")
 	for _, m := range mine["data"].([]any) {

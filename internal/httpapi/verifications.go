@@ -190,7 +190,7 @@ func newVerificationView(v *idgate.Verification) verificationView {
 		return view
 	}
 	view.Outcome, view.Cached, view.CacheDate = res.Outcome, res.Cached, res.CacheDate
-	view.Names, view.Liveness, view.Fraud = res.Names, res.Liveness, res.Fraud
+	view.Names, view.Liveness, view.Fraud = res.Names, res.Liveness, screeningView(res.Fraud)
 	if res.Face != nil {
 		view.Face = &faceView{Similarity: res.Face.Similarity, Confidence: res.Face.Confidence, Match: res.Face.Match, Threshold: res.Face.Threshold}
 	}
@@ -216,4 +216,19 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n] + "…"
+}
+
+// screeningView shows fraud listings without who filed them: screening sees
+// every tenant's filings, but a filer's identity is not another tenant's
+// business.
+func screeningView(f *idgate.FraudScreening) *idgate.FraudScreening {
+	if f == nil {
+		return nil
+	}
+	out := &idgate.FraudScreening{Unavailable: f.Unavailable, Listings: make([]idgate.FraudListing, len(f.Listings))}
+	for i, l := range f.Listings {
+		l.TenantID = ""
+		out.Listings[i] = l
+	}
+	return out
 }

@@ -190,6 +190,7 @@ func (s *Service) scoreNames(sub *idgate.Subject, rec *idgate.Record) *idgate.Na
 
 func (s *Service) checkFace(ctx context.Context, req *idgate.VerificationRequest, rec *idgate.Record, res *idgate.Result) error {
 	if both, ok := s.Face.(idgate.FaceAndLivenessEngine); ok && req.Checks.Face && req.Checks.Liveness && len(rec.Photo) > 0 {
+		defer s.timeFace("compare_liveness", time.Now())
 		m, l, err := both.CompareAndCheckLiveness(ctx, req.Selfie, rec.Photo)
 		if err != nil {
 			return fmt.Errorf("face match and liveness: %w", err)
@@ -198,14 +199,18 @@ func (s *Service) checkFace(ctx context.Context, req *idgate.VerificationRequest
 		return nil
 	}
 	if req.Checks.Face && len(rec.Photo) > 0 {
+		start := time.Now()
 		m, err := s.Face.Compare(ctx, req.Selfie, rec.Photo)
+		s.timeFace("compare", start)
 		if err != nil {
 			return fmt.Errorf("face match: %w", err)
 		}
 		res.Face = &m
 	}
 	if req.Checks.Liveness {
+		start := time.Now()
 		l, err := s.Face.Liveness(ctx, req.Selfie)
+		s.timeFace("liveness", start)
 		if err != nil {
 			return fmt.Errorf("liveness: %w", err)
 		}
@@ -237,4 +242,15 @@ func (s *Service) screenFraud(ctx context.Context, req *idgate.VerificationReque
 		listings = []idgate.FraudListing{}
 	}
 	return &idgate.FraudScreening{Listings: listings}, nil
+}
+
+// FaceObserver is implemented by observers that time face-engine calls.
+type FaceObserver interface {
+	ObserveFaceStage(stage string, d time.Duration)
+}
+
+func (s *Service) timeFace(stage string, start time.Time) {
+	if fo, ok := s.Observer.(FaceObserver); ok {
+		fo.ObserveFaceStage(stage, time.Since(start))
+	}
 }

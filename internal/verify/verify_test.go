@@ -2,6 +2,7 @@ package verify_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -270,5 +271,58 @@ func TestCacheKeepsThePhoto(t *testing.T) {
 	}
 	if len(cached.Photo) == 0 {
 		t.Fatal("identity cache entry has no photo")
+	}
+}
+
+// fakeFace is a hand-written FaceEngine for testing the core's use of it;
+// the real engine is tested in internal/face and end to end in the dialects.
+type fakeFace struct{ calls []string }
+
+func (f *fakeFace) Compare(ctx context.Context, selfie, ref []byte) (idgate.FaceMatch, error) {
+	f.calls = append(f.calls, "compare")
+	return idgate.FaceMatch{Similarity: 0.95, Confidence: 0.99, Match: true, Threshold: 0.9}, nil
+}
+
+func (f *fakeFace) Liveness(ctx context.Context, selfie []byte) (idgate.LivenessResult, error) {
+	f.calls = append(f.calls, "liveness")
+	return idgate.LivenessResult{Pass: true, Message: "ok"}, nil
+}
+
+type stageRecorder struct{ stages []string }
+
+func (r *stageRecorder) ObserveVerification(*idgate.VerificationRequest, *idgate.Verification, bool, error, time.Duration) {
+}
+func (r *stageRecorder) ObserveFaceStage(stage string, _ time.Duration) {
+	r.stages = append(r.stages, stage)
+}
+
+func TestFaceChecksAreRunAndTimed(t *testing.T) {
+	f := newFixture(t)
+	f.topUp(t, 10_000)
+	face, rec := &fakeFace{}, &stageRecorder{}
+	f.svc.Face, f.svc.Observer = face, rec
+	f.svc.Config.Prices.Face, f.svc.Config.Prices.Liveness = 150, 100
+	req := zaRequest("8507145123085")
+	req.Selfie = []byte("jpeg bytes")
+	req.Checks.Face, req.Checks.Liveness = true, true
+	v, err := f.svc.Verify(context.Background(), f.p, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Result.Face == nil || !v.Result.Face.Match || v.Result.Liveness == nil || !v.Result.Liveness.Pass {
+		t.Fatalf("face %+v liveness %+v", v.Result.Face, v.Result.Liveness)
+	}
+	if got := fmt.Sprint(face.calls, rec.stages); got != "[compare liveness] [compare liveness]" {
+		t.Fatalf("calls and timed stages = %s", got)
+	}
+	if v.Price != 100+150+100 {
+		t.Fatalf("price = %d, want lookup + face + liveness", v.Price)
+	}
+	stored, err := f.st.Verification(context.Background(), f.p.Tenant.ID, v.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stored.Request.SelfieSHA256 == "" || len(stored.Request.Selfie) != 0 {
+		t.Fatalf("stored selfie: hash %q, %d bytes kept", stored.Request.SelfieSHA256, len(stored.Request.Selfie))
 	}
 }
