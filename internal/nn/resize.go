@@ -35,9 +35,32 @@ func checkRGB8(pix []uint8, width, height int) {
 // sample is an input element type of the resize kernels.
 type sample interface{ ~float32 | ~uint8 }
 
+// colSample is one output column's source columns and weight, computed
+// once per call instead of once per output row.
+type colSample struct {
+	c0, c1 int
+	dc     float64
+	ok     bool // inside the source (CropAndResize)
+}
+
+// maxColTable bounds the stack table of column samples; wider outputs
+// compute them per pixel.
+const maxColTable = 1024
+
 func resizeBilinear[T sample](out []float32, src []T, n, sh, sw, c, h, w int) {
 	rowRatio := float64(sh) / float64(h)
 	colRatio := float64(sw) / float64(w)
+	column := func(col int) colSample {
+		fc := colRatio * float64(col)
+		c0 := max(0, int(math.Floor(fc)))
+		return colSample{c0: c0, c1: min(sw-1, int(math.Ceil(fc))), dc: fc - float64(c0)}
+	}
+	var table [maxColTable]colSample
+	if w <= maxColTable {
+		for col := range w {
+			table[col] = column(col)
+		}
+	}
 	o := 0
 	for b := 0; b < n; b++ {
 		base := b * sh * sw * c
@@ -47,16 +70,18 @@ func resizeBilinear[T sample](out []float32, src []T, n, sh, sw, c, h, w int) {
 			dr := fr - float64(r0)
 			r1 := min(sh-1, int(math.Ceil(fr)))
 			for col := 0; col < w; col++ {
-				fc := colRatio * float64(col)
-				c0 := max(0, int(math.Floor(fc)))
-				dc := fc - float64(c0)
-				c1 := min(sw-1, int(math.Ceil(fc)))
-				tl, tr := base+(r0*sw+c0)*c, base+(r0*sw+c1)*c
-				bl, br := base+(r1*sw+c0)*c, base+(r1*sw+c1)*c
+				var cs colSample
+				if w <= maxColTable {
+					cs = table[col]
+				} else {
+					cs = column(col)
+				}
+				tl, tr := base+(r0*sw+cs.c0)*c, base+(r0*sw+cs.c1)*c
+				bl, br := base+(r1*sw+cs.c0)*c, base+(r1*sw+cs.c1)*c
 				for d := 0; d < c; d++ {
 					out[o] = float32(lerp(
-						lerp(float64(src[tl+d]), float64(src[tr+d]), dc),
-						lerp(float64(src[bl+d]), float64(src[br+d]), dc), dr))
+						lerp(float64(src[tl+d]), float64(src[tr+d]), cs.dc),
+						lerp(float64(src[bl+d]), float64(src[br+d]), cs.dc), dr))
 					o++
 				}
 			}
@@ -106,6 +131,23 @@ func cropAndResize[T sample](out []float32, src []T, sh, sw, c int, box [4]float
 	if w > 1 {
 		wScale = (x2 - x1) * wm / float64(w-1)
 	}
+	column := func(xo int) colSample {
+		xIn := 0.5 * (x1 + x2) * wm
+		if w > 1 {
+			xIn = float64(x1*wm) + float64(float64(xo)*wScale)
+		}
+		if xIn < 0 || xIn > wm {
+			return colSample{}
+		}
+		left := math.Floor(xIn)
+		return colSample{c0: int(left), c1: int(math.Ceil(xIn)), dc: xIn - left, ok: true}
+	}
+	var table [maxColTable]colSample
+	if w <= maxColTable {
+		for xo := range w {
+			table[xo] = column(xo)
+		}
+	}
 	for y := 0; y < h; y++ {
 		yIn := 0.5 * (y1 + y2) * hm
 		if h > 1 {
@@ -118,21 +160,20 @@ func cropAndResize[T sample](out []float32, src []T, sh, sw, c int, box [4]float
 		yl := yIn - top
 		ti, bi := int(top), int(bot)
 		for xo := 0; xo < w; xo++ {
-			xIn := 0.5 * (x1 + x2) * wm
-			if w > 1 {
-				xIn = float64(x1*wm) + float64(float64(xo)*wScale)
+			var cs colSample
+			if w <= maxColTable {
+				cs = table[xo]
+			} else {
+				cs = column(xo)
 			}
-			if xIn < 0 || xIn > wm {
+			if !cs.ok {
 				continue
 			}
-			left, right := math.Floor(xIn), math.Ceil(xIn)
-			xl := xIn - left
-			li, ri := int(left), int(right)
 			px := out[(y*w+xo)*c : (y*w+xo+1)*c]
 			for ch := range px {
-				tl, tr := float64(src[(ti*sw+li)*c+ch]), float64(src[(ti*sw+ri)*c+ch])
-				bl, br := float64(src[(bi*sw+li)*c+ch]), float64(src[(bi*sw+ri)*c+ch])
-				px[ch] = float32(lerp(lerp(tl, tr, xl), lerp(bl, br, xl), yl))
+				tl, tr := float64(src[(ti*sw+cs.c0)*c+ch]), float64(src[(ti*sw+cs.c1)*c+ch])
+				bl, br := float64(src[(bi*sw+cs.c0)*c+ch]), float64(src[(bi*sw+cs.c1)*c+ch])
+				px[ch] = float32(lerp(lerp(tl, tr, cs.dc), lerp(bl, br, cs.dc), yl))
 			}
 		}
 	}
