@@ -110,7 +110,7 @@ func Conv2DFused(dst, x *Tensor, w *Weights4D, stride int, pad Padding, ep ConvE
 	if useImplicit(g) {
 		buf := scratchPool.Get().(*[]float32)
 		padded, hp, wp := padForImplicit(buf, x, g)
-		parallelFor(g.n*g.oh, 1, conv2DImplicit, kernelArgs{a: padded, y: dst, w: w, bias: bias, scale: ep.Scale, shift: ep.Shift, c: resData, g: g, act: act, m: hp, k: wp})
+		parallelFor(g.n*g.oh, minUnits(g.n*g.oh, g.n*g.oh*g.ow*g.oc*g.kh*g.kw*g.c), conv2DImplicit, kernelArgs{a: padded, y: dst, w: w, bias: bias, scale: ep.Scale, shift: ep.Shift, c: resData, g: g, act: act, m: hp, k: wp})
 		scratchPool.Put(buf)
 		return
 	}
@@ -128,7 +128,21 @@ func Conv2DFused(dst, x *Tensor, w *Weights4D, stride int, pad Padding, ep ConvE
 	if panels := (g.oc + tileCols - 1) / tileCols; rowBlocks < 4 && panels > 1 {
 		colParts = min(panels, 4)
 	}
-	parallelFor(rowBlocks*colParts, 1, conv2DUnits, kernelArgs{x: x, y: dst, w: w, bias: bias, scale: ep.Scale, shift: ep.Shift, c: resData, g: g, act: act, m: rows, n: colParts, block: block})
+	parallelFor(rowBlocks*colParts, minUnits(rowBlocks*colParts, rows*g.oc*g.kh*g.kw*g.c), conv2DUnits, kernelArgs{x: x, y: dst, w: w, bias: bias, scale: ep.Scale, shift: ep.Shift, c: resData, g: g, act: act, m: rows, n: colParts, block: block})
+}
+
+// parallelMinMACs is the smallest kernel (in multiply-adds, ~10 µs) worth
+// sharing with a pool worker: waking one costs microseconds too.
+const parallelMinMACs = 1 << 20
+
+// minUnits is parallelFor's minChunk for units work units totalling macs
+// multiply-adds: all of them, keeping the kernel on the calling goroutine,
+// when the kernel is too small to share.
+func minUnits(units, macs int) int {
+	if macs < parallelMinMACs {
+		return units
+	}
+	return 1
 }
 
 // convRowBlock is how many output pixels share one im2col buffer: a
@@ -222,7 +236,7 @@ func DepthwiseConv2D(dst, x *Tensor, w *Weights4D, bias []float32, stride int, p
 		panic(fmt.Sprintf("nn: DepthwiseConv2D bias %d for %d channels", len(bias), g.c))
 	}
 	dst.Resize(g.n, g.oh, g.ow, g.c)
-	parallelFor(g.n*g.oh, 1, depthwiseRows, kernelArgs{a: x.Data, y: dst, w: w, bias: bias, g: g, act: act})
+	parallelFor(g.n*g.oh, minUnits(g.n*g.oh, g.n*g.oh*g.ow*g.c*g.kh*g.kw), depthwiseRows, kernelArgs{a: x.Data, y: dst, w: w, bias: bias, g: g, act: act})
 }
 
 // depthwiseRows computes output rows [lo, hi) of t.args.a (the input data):

@@ -26,7 +26,7 @@ func MatMul(dst, a, b *Tensor, bias []float32, act Activation) {
 	dst.Resize(m, n)
 	args := kernelArgs{a: a.Data, b: b.Data, c: dst.Data, bias: bias, act: act, m: m, n: n, k: k}
 	// split the columns: every model here multiplies a single row
-	parallelFor(n, 32, matMulCols, args)
+	parallelFor(n, max(32, minUnits(n, m*k*n)), matMulCols, args)
 }
 
 // matMulBlock is tfjs-cpu's batchMatMul block size along k.
