@@ -117,7 +117,7 @@ func New(ctx context.Context, st *sqlstore.Store, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.Jobs, err = jobs.New(ctx, st, a.Verify, jobs.Config{Logger: cfg.Log, Now: cfg.Now})
+	a.Jobs, err = jobs.New(ctx, st, a.Verify, jobs.Config{Logger: cfg.Log, Now: cfg.Now, ObserveDelivery: a.Metrics.ObserveWebhookDelivery})
 	if err != nil {
 		return nil, fmt.Errorf("job runner: %w", err)
 	}

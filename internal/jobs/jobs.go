@@ -95,6 +95,10 @@ type Config struct {
 	// that does not follow redirects].
 	HTTPClient *http.Client
 
+	// ObserveDelivery, when set, is told each webhook delivery attempt's
+	// result (DeliveryDelivered, DeliveryFailed, DeliveryGaveUp): metrics.
+	ObserveDelivery func(result string)
+
 	Logger *slog.Logger
 	Now    idgate.Clock
 }

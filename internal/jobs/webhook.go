@@ -204,14 +204,36 @@ func (w *webhookWorker) Work(ctx context.Context, job *river.Job[DeliverWebhookA
 		if err := r.store.RecordWebhookDelivery(ctx, d); err != nil {
 			r.log.Error("jobs: record failed webhook delivery", "webhook", hook.ID, "err", err)
 		}
+		if job.Attempt >= job.MaxAttempts {
+			r.observeDelivery(DeliveryGaveUp)
+		} else {
+			r.observeDelivery(DeliveryFailed)
+		}
 		return sendErr
 	}
-	return r.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err = r.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := r.store.RecordWebhookDeliveryTx(ctx, tx, d); err != nil {
 			return err
 		}
 		return completeTx(ctx, r.store.Engine(), tx, job)
 	})
+	if err == nil {
+		r.observeDelivery(DeliveryDelivered)
+	}
+	return err
+}
+
+// Delivery results reported to Config.ObserveDelivery.
+const (
+	DeliveryDelivered = "delivered" // the receiver answered 2xx
+	DeliveryFailed    = "failed"    // this attempt failed; it will be retried
+	DeliveryGaveUp    = "gave_up"   // the last attempt failed
+)
+
+func (r *Runner) observeDelivery(result string) {
+	if r.cfg.ObserveDelivery != nil {
+		r.cfg.ObserveDelivery(result)
+	}
 }
 
 // send POSTs body to the webhook and fills in the delivery record.
