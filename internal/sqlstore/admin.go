@@ -188,69 +188,7 @@ func (s *Store) DeleteExpiredAdminSessions(ctx context.Context, now time.Time) (
 // f.TenantID is optional: without it the page spans every tenant. It is
 // for operators only; the API never calls it.
 func (s *Store) OperatorVerifications(ctx context.Context, f idgate.VerificationFilter) ([]*idgate.Verification, string, error) {
-	if f.TenantID != "" {
-		return s.ListVerifications(ctx, f)
-	}
-	limit := f.Limit
-	switch {
-	case limit <= 0:
-		limit = DefaultListLimit
-	case limit > MaxListLimit:
-		limit = MaxListLimit
-	}
-	where := []string{"1 = 1"}
-	var args []any
-	add := func(cond string, arg any) {
-		where = append(where, cond)
-		args = append(args, arg)
-	}
-	for _, c := range []struct {
-		col, val string
-	}{{"country", string(f.Country)}, {"status", string(f.Status)}, {"outcome", string(f.Outcome)},
-		{"dialect", string(f.Dialect)}, {"group_id", f.GroupID}} {
-		if c.val != "" {
-			add(c.col+" = ?", c.val)
-		}
-	}
-	if !f.From.IsZero() {
-		add("created_at >= ?", f.From.UnixNano())
-	}
-	if !f.To.IsZero() {
-		add("created_at < ?", f.To.UnixNano())
-	}
-	if f.Cursor != "" {
-		at, id, err := decodeCursor(f.Cursor)
-		if err != nil {
-			return nil, "", err
-		}
-		where = append(where, "(created_at < ? OR (created_at = ? AND id < ?))")
-		args = append(args, at, at, id)
-	}
-	args = append(args, limit+1)
-	rows, err := s.read.QueryContext(ctx, s.q("SELECT "+verificationColumns+" FROM verifications WHERE "+
-		strings.Join(where, " AND ")+" ORDER BY created_at DESC, id DESC LIMIT ?"), args...)
-	if err != nil {
-		return nil, "", dbError(err, "list verifications across tenants")
-	}
-	defer rows.Close()
-	var out []*idgate.Verification
-	for rows.Next() {
-		v, err := s.scanVerification(rows)
-		if err != nil {
-			return nil, "", dbError(err, "scan verification")
-		}
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", dbError(err, "list verifications across tenants")
-	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		last := out[limit-1]
-		next = encodeCursor(last.CreatedAt, last.ID)
-	}
-	return out, next, nil
+	return s.listVerifications(ctx, f)
 }
 
 // OperatorVerification returns a verification of any tenant. Errors:
