@@ -165,6 +165,17 @@ func (b *resBlock) run(ws *RecognitionWorkspace) {
 }
 
 func (l *convLayer) run(ws *RecognitionWorkspace, dst, x *nn.Tensor, stride int, pad nn.Padding, relu bool) {
+	if ws.Trace == nil {
+		// One pass: the scale, shift and ReLU are applied in the GEMM tile's
+		// store, rounded like the separate ops below (bit-identical).
+		act := nn.ActNone
+		if relu {
+			act = nn.ActRelu
+		}
+		nn.Conv2DFused(dst, x, l.filter, stride, pad, nn.ConvEpilogue{Bias: l.bias, Scale: l.scale.Data, Shift: l.bias2.Data, Act: act})
+		return
+	}
+	// Traced runs keep every intermediate for layer-by-layer comparison.
 	nn.Conv2D(dst, x, l.filter, l.bias, stride, pad, nn.ActNone)
 	ws.trace(l.name+"/conv", dst)
 	nn.Mul(dst, dst, l.scale)
