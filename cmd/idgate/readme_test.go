@@ -85,3 +85,16 @@ func TestREADMEQuickstarts(t *testing.T) {
 		}
 	}
 }
+
+// TestReadyz checks the server reports ready with its database and face
+// models loaded.
+func TestReadyz(t *testing.T) {
+	srv := startServerFull(t, "--face=true")
+	out, err := exec.Command("curl", "-fsS", srv.URL()+"/readyz").CombinedOutput()
+	if err != nil {
+		t.Skipf("curl: %v %s", err, out)
+	}
+	if !strings.Contains(string(out), `"components":"ok"`) || !strings.Contains(string(out), `"ready":true`) {
+		t.Fatalf("readyz = %s", out)
+	}
+}

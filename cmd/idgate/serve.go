@@ -97,6 +97,12 @@ func (s *server) wire(ctx context.Context) error {
 		DataDir: s.cfg.DataDir, Sandbox: s.cfg.Sandbox, SandboxKey: s.cfg.SandboxKey,
 		MaxBody: s.cfg.MaxBody, CacheTTL: s.cfg.CacheTTL, NameThreshold: s.cfg.NameThreshold,
 		Issuer: s.cfg.Issuer, Audience: s.cfg.Audience, Face: faceEngine, Log: s.store.log,
+		Ready: func(context.Context) error {
+			if s.cfg.Face && faceEngine == nil {
+				return errors.New("face models not loaded")
+			}
+			return nil
+		},
 	})
 	if err != nil {
 		return err
