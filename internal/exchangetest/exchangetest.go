@@ -168,3 +168,24 @@ func (r Runner) replace(v any) any {
 	}
 	return v
 }
+
+// JSONType names the JSON type of a value decoded into any ("null",
+// "boolean", "number", "string", "array", "object"), as the vendor pages
+// name their field types; dialect tests compare fields with it.
+func JSONType(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "boolean"
+	case float64, json.Number:
+		return "number"
+	case string:
+		return "string"
+	case []any:
+		return "array"
+	case map[string]any:
+		return "object"
+	}
+	return "unknown"
+}

@@ -265,11 +265,7 @@ func FuzzCreateVerification(f *testing.F) {
 	f.Add(`{"country":"ZA","number":"8507145123085","consent":true,"reason":"r","selfie":"data:image/png;base64,AAAA"}`)
 	f.Add(`{"checks":{"names":"yes"}}`)
 	f.Add(`null`)
-	st, err := sqlstore.Open(context.Background(), sqlstore.Options{URL: sqlstoretest.SQLiteURL(f), Sealer: sqlstoretest.Sealer(f)})
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { st.Close() })
+	st := sqlstoretest.Open(f, sqlstoretest.SQLiteURL(f))
 	a, err := app.New(context.Background(), st, app.Config{Sandbox: true, MaxBody: 4096})
 	if err != nil {
 		f.Fatal(err)

@@ -44,24 +44,6 @@ func TestExchanges(t *testing.T) {
 	})
 }
 
-// jsonKind names a JSON value's type as the vendor pages do.
-func jsonKind(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return "boolean"
-	case float64:
-		return "number"
-	case string:
-		return "string"
-	case []any:
-		return "array"
-	default:
-		return "object"
-	}
-}
-
 func post(t *testing.T, h http.Handler, key, path, body string) (int, map[string]any) {
 	t.Helper()
 	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
@@ -107,7 +89,7 @@ func TestRSAIDFieldTypes(t *testing.T) {
 			t.Errorf("field %s missing", field)
 			continue
 		}
-		if got := jsonKind(v); got != kind {
+		if got := exchangetest.JSONType(v); got != kind {
 			t.Errorf("field %s is %s, want %s", field, got, kind)
 		}
 	}
@@ -139,7 +121,7 @@ func TestRefugeeFieldTypes(t *testing.T) {
 		"CRef": "string", "Status": "string", "Message": "string",
 	}
 	for field, kind := range want {
-		if got := jsonKind(resp[field]); got != kind {
+		if got := exchangetest.JSONType(resp[field]); got != kind {
 			t.Errorf("field %s is %s, want %s", field, got, kind)
 		}
 	}
@@ -186,11 +168,7 @@ func FuzzRSAIDRequest(f *testing.F) {
 	f.Add(`{"ConsentReceived":1}`)
 	f.Add(`[]`)
 	f.Add(`{"IdNumber":"` + strings.Repeat("9", 100) + `"}`)
-	st, err := sqlstore.Open(context.Background(), sqlstore.Options{URL: sqlstoretest.SQLiteURL(f), Sealer: sqlstoretest.Sealer(f)})
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { st.Close() })
+	st := sqlstoretest.Open(f, sqlstoretest.SQLiteURL(f))
 	a, err := app.New(context.Background(), st, app.Config{Sandbox: true, MaxBody: 4096})
 	if err != nil {
 		f.Fatal(err)

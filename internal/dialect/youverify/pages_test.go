@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/idgate/idgate"
+	"github.com/idgate/idgate/internal/exchangetest"
 	"github.com/idgate/idgate/internal/registry"
 	"github.com/idgate/idgate/internal/sandbox"
 	"github.com/idgate/idgate/internal/verify"
@@ -116,8 +117,8 @@ func compareFields(t *testing.T, path string, got, want any) {
 		}
 		return
 	}
-	if want != nil && jsonType(got) != jsonType(want) {
-		t.Errorf("%s is %s (%#v), the page has %s (%#v)", path, jsonType(got), got, jsonType(want), want)
+	if want != nil && exchangetest.JSONType(got) != exchangetest.JSONType(want) {
+		t.Errorf("%s is %s (%#v), the page has %s (%#v)", path, exchangetest.JSONType(got), got, exchangetest.JSONType(want), want)
 		return
 	}
 	switch w := want.(type) {
@@ -137,32 +138,14 @@ func compareFields(t *testing.T, path string, got, want any) {
 			t.Errorf("%s has %d elements, the page %d", path, len(got.([]any)), len(w))
 		}
 	case nil:
-		if got != nil && jsonType(got) != "string" {
-			t.Errorf("%s is %s, the page has null (want null or a string)", path, jsonType(got))
+		if got != nil && exchangetest.JSONType(got) != "string" {
+			t.Errorf("%s is %s, the page has null (want null or a string)", path, exchangetest.JSONType(got))
 		}
 	default:
 		if !perCallAny[path] && got != want {
 			t.Errorf("%s = %#v, the page has %#v", path, got, want)
 		}
 	}
-}
-
-func jsonType(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return "boolean"
-	case float64:
-		return "number"
-	case string:
-		return "string"
-	case []any:
-		return "array"
-	case map[string]any:
-		return "object"
-	}
-	return "unknown"
 }
 
 // TestInternalErrorLeaksNothing breaks the store under a running server:
