@@ -138,7 +138,7 @@ func parseFilter(r *http.Request) (idgate.VerificationFilter, error) {
 	q := r.URL.Query()
 	for k := range q {
 		if !listQueryParams[k] {
-			return idgate.VerificationFilter{}, idgate.FieldError(k, "unknown query parameter %q", truncate(k, 32))
+			return idgate.VerificationFilter{}, idgate.FieldError(k, "unknown query parameter %q", httpx.Truncate(k, 32))
 		}
 	}
 	f := idgate.VerificationFilter{
@@ -208,14 +208,7 @@ func newVerificationView(v *idgate.Verification) verificationView {
 }
 
 func notFound(w http.ResponseWriter, r *http.Request) error {
-	return idgate.Errorf(idgate.ENOTFOUND, "no such route: %s %s", r.Method, truncate(r.URL.Path, 100))
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
+	return idgate.Errorf(idgate.ENOTFOUND, "no such route: %s %s", r.Method, httpx.Truncate(r.URL.Path, 100))
 }
 
 // screeningView shows fraud listings without who filed them: screening sees

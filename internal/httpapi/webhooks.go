@@ -149,7 +149,7 @@ func validateEvents(events []string) ([]string, error) {
 			known = known || e == k
 		}
 		if !known {
-			return nil, idgate.FieldError("events", "unknown event %q (known: %s)", truncate(e, 40), strings.Join(webhookEvents, ", "))
+			return nil, idgate.FieldError("events", "unknown event %q (known: %s)", httpx.Truncate(e, 40), strings.Join(webhookEvents, ", "))
 		}
 		if !seen[e] {
 			seen[e] = true
@@ -212,7 +212,7 @@ func (s *Server) listWebhookDeliveries(w http.ResponseWriter, r *http.Request) e
 	q := r.URL.Query()
 	for k := range q {
 		if k != "verificationId" && k != "limit" {
-			return idgate.FieldError(k, "unknown query parameter %q", truncate(k, 32))
+			return idgate.FieldError(k, "unknown query parameter %q", httpx.Truncate(k, 32))
 		}
 	}
 	f.VerificationID = q.Get("verificationId")

@@ -199,3 +199,12 @@ func Principal(r *http.Request) (*idgate.Principal, error) {
 	}
 	return p, nil
 }
+
+// Truncate shortens client input quoted back in an error message to n
+// bytes, marking the cut, so an error never echoes an unbounded value.
+func Truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -152,7 +153,8 @@ func (e *RegistryError) Error() string {
 }
 
 func registryErrorCode(err error) string {
-	if re, ok := err.(*RegistryError); ok {
+	var re *RegistryError
+	if errors.As(err, &re) {
 		return re.Code
 	}
 	return ""

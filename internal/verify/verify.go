@@ -11,7 +11,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -229,10 +228,4 @@ func fingerprint(req *idgate.VerificationRequest) string {
 	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
-}
-
-// isCode reports whether err carries the given code.
-func isCode(err error, code string) bool {
-	var e *idgate.Error
-	return errors.As(err, &e) && e.Code == code
 }

@@ -175,7 +175,7 @@ func checkVersion(r *http.Request) error {
 	for _, g := range given {
 		v, ok := versions[strings.TrimSpace(g)]
 		if !ok {
-			return invalid("api-version", "The API version '%s' is not supported. Supported versions: 1.0, 2.0.", truncate(g, 16))
+			return invalid("api-version", "The API version '%s' is not supported. Supported versions: 1.0, 2.0.", httpx.Truncate(g, 16))
 		}
 		if version != "" && v != version {
 			return invalid("api-version", "The API version was given more than once with different values (%s, %s).", version, v)
@@ -186,13 +186,6 @@ func checkVersion(r *http.Request) error {
 		return invalid("api-version", "An API version is required: add ?api-version=2.0 (or ?v=2.0, or an x-version header). Supported versions: 1.0, 2.0.")
 	}
 	return nil
-}
-
-func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n] + "…"
-	}
-	return s
 }
 
 func (h *Handler) maxBodyBytes() int64 {
@@ -313,7 +306,7 @@ var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]
 func (h *Handler) get(w http.ResponseWriter, r *http.Request, p *idgate.Principal) error {
 	id := r.PathValue("id")
 	if !uuidPattern.MatchString(id) {
-		return invalid("id", "The id '%s' is not valid: it must be a UUID.", truncate(id, 40))
+		return invalid("id", "The id '%s' is not valid: it must be a UUID.", httpx.Truncate(id, 40))
 	}
 	v, err := h.Verifications.Get(r.Context(), p, strings.ToLower(id))
 	if err != nil {
@@ -362,7 +355,7 @@ func listFilter(q url.Values) (idgate.VerificationFilter, error) {
 	verr := &validationError{}
 	for k := range q {
 		if !listParams[k] {
-			verr.add(k, "Unknown query parameter '%s'.", truncate(k, 40))
+			verr.add(k, "Unknown query parameter '%s'.", httpx.Truncate(k, 40))
 		}
 	}
 	switch s := q.Get("status"); strings.ToLower(s) {
@@ -374,7 +367,7 @@ func listFilter(q url.Values) (idgate.VerificationFilter, error) {
 	case "failed":
 		f.Status = idgate.StatusFailed
 	default:
-		verr.add("status", "The status '%s' is not valid: use Pending, Completed or Failed.", truncate(s, 20))
+		verr.add("status", "The status '%s' is not valid: use Pending, Completed or Failed.", httpx.Truncate(s, 20))
 	}
 	if g := q.Get("multipleReferenceId"); g != "" {
 		if !uuidPattern.MatchString(g) {
